@@ -1,0 +1,89 @@
+-- weekly.lua - recommendations, risks and rating definitions from weekly sector reports (周报/周跟踪).
+--
+-- What this format looks like (and why each step below is there):
+--   * the date is printed at the top ("2024年 09月 19日"), or only as the data
+--     cut-off under the quote chart ("截至各地时间 2024 年 11月 20日");
+--   * 建议关注 is followed by "sector：name、name等。" items, bulleted with "- "
+--     and sometimes wrapped onto the next line or bold in Markdown;
+--   * 风险提示 lists risks separated by ；, wrapped anywhere; in some
+--     extractions the heading itself is lost and only the ；-list is left;
+--   * the quote table (tab-separated) gives the tickers: "688041.SH<TAB>海光信息";
+--   * 投资评级声明 holds "公司评级 / 行业评级" and one "rating definition" line each.
+local rr = require "rulerun"
+local re = rr.re
+
+rr.table("recommendations", { "file", "date", "sector", "company", "ticker" })
+rr.table("risks", { "file", "date", "seq", "risk" })
+rr.table("ratings", { "file", "scheme", "rating", "definition",
+                      "horizon_months", "lower_pct", "upper_pct" })
+
+-- The publication date near the top, else the data cut-off date.
+local function report_date(doc)
+  local date = doc.vars.date
+  if date == nil then
+    local head_end = select(2, doc:line_span(math.min(5, #doc))) or 0
+    date = rr.date(doc:sub(1, head_end)) or rr.asof_date(doc) or ""
+    doc.vars.date = date
+  end
+  return date
+end
+
+-- Company -> ticker, from the quote table's "code<TAB>…<TAB>name" cells.
+local CODE = [[(?m)(\d{4,6}\.(?:SH|SZ|BJ|HK|KS|TW)|[A-Z]{1,5}\.[ON])\t+([^\t\n]+)]]
+local function tickers(doc)
+  local t = {}
+  for code, name in doc:gmatch(CODE) do
+    name = rr.trim(name)
+    t[name] = t[name] or code
+  end
+  return t
+end
+
+rr.rule("recommendations", function(doc)
+  local sec = doc:section { "建议关注", "投资建议", "重点推荐", stop = { "^图表" } }
+  if not sec then return end
+  local date, codes = report_date(doc), tickers(doc)
+  for _, item in ipairs(sec:items()) do
+    local sector, names = re.match(item, [[^([^:]{1,30}):(.+)$]])
+    if sector then
+      for _, name in ipairs(rr.split_names(names)) do
+        rr.emit("recommendations", { date = date, sector = rr.strip_markup(sector),
+                                     company = name, ticker = codes[name] })
+      end
+    end
+  end
+end)
+
+rr.rule("risks", function(doc)
+  local sec = doc:section { "风险提示", "投资风险", "风险因素", stop = { "^图表" } }
+  if not sec then
+    -- the heading was lost: take the paragraph that is a ;-list of 不及预期/风险 items
+    local pos = doc:find([[(?m)^[^\n]*(?:不及预期|风险)[^\n]*;[^\n]*;]])
+    if not pos then return end
+    sec = doc:block(doc:line_at(pos), { stop = { "^图表" } })
+  end
+  local date = report_date(doc)
+  for i, risk in ipairs(sec:items { split = "[;；]" }) do
+    rr.emit("risks", { date = date, seq = i, risk = risk })
+  end
+end)
+
+local RATINGS = "买入|增持|持有|中性|回避|减持|卖出|强于大市|同步大市|跟随大市|弱于大市|推荐|谨慎推荐"
+local SCHEME_LINE = re.compile([[^\s*(\S{2,8}评级)\s*$]])
+local RATING_LINE = re.compile([[^\s*(?:(\S{2,8}评级)\s*)?(]] .. RATINGS .. [[)\s*(未来.*)$]])
+
+rr.rule("ratings", function(doc)
+  local start = doc:find("投资评级声明|评级说明")
+  if not start then return end
+  local scheme
+  for _, line in doc:lines(doc:line_at(start)) do
+    local s = SCHEME_LINE:match(line)
+    local s2, rating, def = RATING_LINE:match(line)
+    scheme = s or s2 or scheme
+    if rating and scheme then
+      local months, lower, upper = rr.rating_bounds(def)
+      rr.emit("ratings", { scheme = scheme, rating = rating, definition = def,
+                           horizon_months = months, lower_pct = lower, upper_pct = upper })
+    end
+  end
+end)

@@ -1,0 +1,331 @@
+/* core.c - rulerun.core: declare tables and rules, emit rows (CSV through libcsv) into the document's batch. */
+#include <csv.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lauxlib.h>
+#include <lua.h>
+
+#include "rr_internal.h"
+
+#define RR_CTX "rulerun.ctx"
+#define RR_TABLES "rulerun.tables"     /* name -> index (0-based) */
+#define RR_COLMAPS "rulerun.colmaps"   /* [index + 1] -> { column -> position (0-based) } */
+#define RR_RULES "rulerun.rules"       /* { {name=, fn=, line=, source=}, ... } */
+#define MAX_COLUMNS 256
+
+/* ---- batches ------------------------------------------------------------- */
+
+void rr_batch_init(rr_batch *b, size_t ntables) {
+  b->tables = calloc(ntables ? ntables : 1, sizeof *b->tables);
+  b->rows = calloc(ntables ? ntables : 1, sizeof *b->rows);
+  b->ntables = (b->tables && b->rows) ? ntables : 0;
+}
+
+void rr_batch_reset(rr_batch *b) {
+  for (size_t i = 0; i < b->ntables; i++) {
+    b->tables[i].len = 0;
+    b->rows[i] = 0;
+  }
+}
+
+void rr_batch_free(rr_batch *b) {
+  for (size_t i = 0; i < b->ntables; i++) rr_buf_free(&b->tables[i]);
+  free(b->tables);
+  free(b->rows);
+  memset(b, 0, sizeof *b);
+}
+
+/* ---- CSV ------------------------------------------------------------------ */
+
+int rr_csv_field(rr_buf *b, const char *s, size_t n, int excel) {
+  int quote = 0;
+  /* --excel: a spreadsheet would run =, +, -, @ (and tab/CR) at the start as a formula */
+  int guard = excel && n && strchr("=+-@\t\r", s[0]) != NULL;
+  for (size_t i = 0; i < n && !quote; i++)
+    quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
+  if (!quote) {
+    if (guard && rr_buf_add(b, "'", 1)) return -1;
+    return rr_buf_add(b, s, n);
+  }
+  const char *src = s;
+  char *tmp = NULL;
+  if (guard) {
+    if (!(tmp = malloc(n + 1))) return -1;
+    tmp[0] = '\'';
+    memcpy(tmp + 1, s, n);
+    src = tmp;
+    n++;
+  }
+  int rc = -1;
+  if (n < SIZE_MAX / 2 - 2 && !rr_buf_reserve(b, 2 * n + 2)) {
+    b->len += csv_write(b->s + b->len, b->cap - b->len, src, n);
+    rc = 0;
+  }
+  free(tmp);
+  return rc;
+}
+
+/* ---- the context ---------------------------------------------------------------- */
+
+static int ctx_gc(lua_State *L) {
+  rr_luactx *ctx = lua_touserdata(L, 1);
+  for (int i = 0; i < ctx->ntables; i++) {
+    for (int c = 0; c < ctx->tables[i].ncols; c++) free(ctx->tables[i].cols[c]);
+    free(ctx->tables[i].cols);
+    free(ctx->tables[i].name);
+  }
+  free(ctx->tables);
+  ctx->tables = NULL;
+  ctx->ntables = 0;
+  return 0;
+}
+
+rr_luactx *rr_luactx_get(lua_State *L) {
+  if (lua_getfield(L, LUA_REGISTRYINDEX, RR_CTX) == LUA_TUSERDATA) {
+    rr_luactx *ctx = lua_touserdata(L, -1);
+    lua_pop(L, 1);
+    return ctx;
+  }
+  lua_pop(L, 1);
+  rr_luactx *ctx = lua_newuserdatauv(L, sizeof *ctx, 0);
+  memset(ctx, 0, sizeof *ctx);
+  lua_createtable(L, 0, 1);
+  lua_pushcfunction(L, ctx_gc);
+  lua_setfield(L, -2, "__gc");
+  lua_setmetatable(L, -2);
+  lua_setfield(L, LUA_REGISTRYINDEX, RR_CTX);
+  return ctx;
+}
+
+static void push_registry_table(lua_State *L, const char *name) {
+  if (lua_getfield(L, LUA_REGISTRYINDEX, name) != LUA_TTABLE) {
+    lua_pop(L, 1);
+    lua_newtable(L);
+    lua_pushvalue(L, -1);
+    lua_setfield(L, LUA_REGISTRYINDEX, name);
+  }
+}
+
+static int valid_table_name(const char *s, size_t n) {
+  if (n == 0 || n > 64 || s[0] == '.') return 0;
+  for (size_t i = 0; i < n; i++) {
+    char c = s[i];
+    if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+          c == '_' || c == '-' || c == '.'))
+      return 0;
+  }
+  return 1;
+}
+
+/* core.table(name, {columns}) */
+static int core_table(lua_State *L) {
+  size_t nlen;
+  const char *name = luaL_checklstring(L, 1, &nlen);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  luaL_argcheck(L, valid_table_name(name, nlen), 1,
+                "table names are letters, digits, '_', '-' or '.' (they name the CSV file)");
+  rr_luactx *ctx = rr_luactx_get(L);
+  if (ctx->batch) return luaL_error(L, "rr.table must be called when the rule file loads, not inside a rule");
+  push_registry_table(L, RR_TABLES);                       /* 3 */
+  if (lua_getfield(L, 3, name) != LUA_TNIL) return luaL_error(L, "table '%s' is declared twice", name);
+  lua_pop(L, 1);
+  lua_Integer ncols = (lua_Integer)lua_rawlen(L, 2);
+  luaL_argcheck(L, ncols > 0 && ncols <= MAX_COLUMNS, 2, "a table needs 1 to 256 columns");
+  lua_newtable(L);                                         /* 4: column -> position */
+  rr_table_schema sc = {0};
+  sc.file_col = -1;
+  sc.cols = calloc((size_t)ncols, sizeof *sc.cols);
+  sc.name = strdup(name);
+  rr_table_schema *grown = realloc(ctx->tables, (size_t)(ctx->ntables + 1) * sizeof *grown);
+  if (!sc.cols || !sc.name || !grown) {
+    free(sc.cols); free(sc.name);
+    if (grown) ctx->tables = grown;
+    return luaL_error(L, "out of memory");
+  }
+  ctx->tables = grown;
+  for (lua_Integer i = 1; i <= ncols; i++) {
+    if (lua_rawgeti(L, 2, i) != LUA_TSTRING || lua_rawlen(L, -1) == 0) {
+      for (int c = 0; c < sc.ncols; c++) free(sc.cols[c]);
+      free(sc.cols); free(sc.name);
+      return luaL_error(L, "table '%s': column %d must be a non-empty string", name, (int)i);
+    }
+    const char *col = lua_tostring(L, -1);
+    if (lua_getfield(L, 4, col) != LUA_TNIL) {
+      for (int c = 0; c < sc.ncols; c++) free(sc.cols[c]);
+      free(sc.cols); free(sc.name);
+      return luaL_error(L, "table '%s': column '%s' is declared twice", name, col);
+    }
+    lua_pop(L, 1);
+    lua_pushinteger(L, i - 1);
+    lua_setfield(L, 4, col);
+    if (strcmp(col, "file") == 0) sc.file_col = (int)(i - 1);
+    sc.cols[sc.ncols++] = strdup(col);
+    if (!sc.cols[sc.ncols - 1]) return luaL_error(L, "out of memory");
+    lua_pop(L, 1);
+  }
+  ctx->tables[ctx->ntables] = sc;
+  lua_pushinteger(L, ctx->ntables);
+  lua_setfield(L, 3, name);
+  push_registry_table(L, RR_COLMAPS);
+  lua_pushvalue(L, 4);
+  lua_rawseti(L, -2, ctx->ntables + 1);
+  ctx->ntables++;
+  return 0;
+}
+
+/* core.rule([name,] fn) */
+static int core_rule(lua_State *L) {
+  rr_luactx *ctx = rr_luactx_get(L);
+  if (ctx->batch) return luaL_error(L, "rr.rule must be called when the rule file loads, not inside a rule");
+  if (lua_type(L, 1) == LUA_TFUNCTION) {
+    lua_pushnil(L);
+    lua_insert(L, 1);
+  }
+  luaL_checktype(L, 2, LUA_TFUNCTION);
+  push_registry_table(L, RR_RULES);                        /* 3 */
+  lua_Integer n = (lua_Integer)lua_rawlen(L, 3);
+  if (lua_isnoneornil(L, 1)) {
+    lua_pushfstring(L, "rule %d", (int)(n + 1));
+    lua_replace(L, 1);
+  }
+  const char *name = luaL_checkstring(L, 1);
+  for (lua_Integer i = 1; i <= n; i++) {
+    lua_rawgeti(L, 3, i);
+    lua_getfield(L, -1, "name");
+    if (strcmp(lua_tostring(L, -1), name) == 0) return luaL_error(L, "rule '%s' is declared twice", name);
+    lua_pop(L, 2);
+  }
+  lua_Debug ar;
+  lua_pushvalue(L, 2);
+  lua_getinfo(L, ">S", &ar);
+  lua_createtable(L, 0, 4);
+  lua_pushvalue(L, 1);
+  lua_setfield(L, -2, "name");
+  lua_pushvalue(L, 2);
+  lua_setfield(L, -2, "fn");
+  lua_pushinteger(L, ar.linedefined);
+  lua_setfield(L, -2, "line");
+  lua_pushstring(L, ar.short_src);
+  lua_setfield(L, -2, "source");
+  lua_rawseti(L, 3, n + 1);
+  return 0;
+}
+
+/* Converts the value on top to a cell string, leaving the string on top. */
+static const char *cell_string(lua_State *L, const char *table, const char *col, size_t *len) {
+  char num[64];
+  switch (lua_type(L, -1)) {
+    case LUA_TSTRING:
+      break;
+    case LUA_TNUMBER:
+      if (lua_isinteger(L, -1)) {
+        snprintf(num, sizeof num, LUA_INTEGER_FMT, lua_tointeger(L, -1));
+      } else {
+        double d = lua_tonumber(L, -1);
+        if (d == floor(d) && fabs(d) < 1e15) snprintf(num, sizeof num, "%.0f", d);
+        else snprintf(num, sizeof num, "%.14g", d);
+      }
+      lua_pushstring(L, num);
+      lua_replace(L, -2);
+      break;
+    case LUA_TBOOLEAN:
+      lua_pushstring(L, lua_toboolean(L, -1) ? "true" : "false");
+      lua_replace(L, -2);
+      break;
+    default:
+      luaL_error(L, "table '%s', column '%s': a %s cannot go into a CSV cell", table, col,
+                 luaL_typename(L, -1));
+  }
+  return lua_tolstring(L, -1, len);
+}
+
+/* core.emit(table, row): row maps column names (or positions 1..n) to values. */
+static int core_emit(lua_State *L) {
+  const char *tname = luaL_checkstring(L, 1);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  lua_settop(L, 2);
+  rr_luactx *ctx = rr_luactx_get(L);
+  push_registry_table(L, RR_TABLES);                       /* 3 */
+  if (lua_getfield(L, 3, tname) != LUA_TNUMBER)
+    return luaL_error(L, "no table '%s' (declare it with rr.table)", tname);
+  int ti = (int)lua_tointeger(L, -1);
+  if (!ctx->batch || (size_t)ti >= ctx->batch->ntables)
+    return luaL_error(L, "rr.emit can only be called from a rule while a document is processed");
+  rr_table_schema *sc = &ctx->tables[ti];
+  push_registry_table(L, RR_COLMAPS);                      /* 5 */
+  lua_rawgeti(L, 5, ti + 1);                               /* 6: column -> position */
+  const char *val[MAX_COLUMNS];
+  size_t len[MAX_COLUMNS];
+  for (int c = 0; c < sc->ncols; c++) val[c] = NULL, len[c] = 0;
+  luaL_checkstack(L, sc->ncols + 8, "too many columns");
+  lua_pushnil(L);
+  while (lua_next(L, 2)) {
+    int pos = -1;
+    if (lua_type(L, -2) == LUA_TSTRING) {
+      lua_pushvalue(L, -2);
+      if (lua_rawget(L, 6) == LUA_TNUMBER) pos = (int)lua_tointeger(L, -1);
+      lua_pop(L, 1);
+      if (pos < 0)
+        return luaL_error(L, "table '%s' has no column '%s'", tname, lua_tostring(L, -2));
+    } else if (lua_isinteger(L, -2)) {
+      lua_Integer k = lua_tointeger(L, -2);
+      if (k < 1 || k > sc->ncols)
+        return luaL_error(L, "table '%s' has %d columns, not %d", tname, sc->ncols, (int)k);
+      pos = (int)k - 1;
+    } else {
+      return luaL_error(L, "table '%s': row keys must be column names", tname);
+    }
+    val[pos] = cell_string(L, tname, sc->cols[pos], &len[pos]);
+    lua_insert(L, -2);       /* keep the string below the key: ... str key */
+  }
+  if (sc->file_col >= 0 && !val[sc->file_col]) {
+    val[sc->file_col] = ctx->doc_path ? ctx->doc_path : "";
+    len[sc->file_col] = strlen(val[sc->file_col]);
+  }
+  rr_buf *out = &ctx->batch->tables[ti];
+  for (int c = 0; c < sc->ncols; c++) {
+    if ((c && rr_buf_add(out, ",", 1)) || rr_csv_field(out, val[c] ? val[c] : "", len[c], ctx->excel))
+      return luaL_error(L, "out of memory");
+  }
+  if (rr_buf_add(out, ctx->excel ? "\r\n" : "\n", ctx->excel ? 2 : 1)) return luaL_error(L, "out of memory");
+  ctx->batch->rows[ti]++;
+  return 0;
+}
+
+/* core.tables() -> { {name=, columns={...}}, ... } in declaration order */
+static int core_tables(lua_State *L) {
+  rr_luactx *ctx = rr_luactx_get(L);
+  lua_createtable(L, ctx->ntables, 0);
+  for (int i = 0; i < ctx->ntables; i++) {
+    lua_createtable(L, 0, 2);
+    lua_pushstring(L, ctx->tables[i].name);
+    lua_setfield(L, -2, "name");
+    lua_createtable(L, ctx->tables[i].ncols, 0);
+    for (int c = 0; c < ctx->tables[i].ncols; c++) {
+      lua_pushstring(L, ctx->tables[i].cols[c]);
+      lua_rawseti(L, -2, c + 1);
+    }
+    lua_setfield(L, -2, "columns");
+    lua_rawseti(L, -2, i + 1);
+  }
+  return 1;
+}
+
+/* core.rules() -> the declared rules (the registry list itself) */
+static int core_rules(lua_State *L) {
+  push_registry_table(L, RR_RULES);
+  return 1;
+}
+
+static const luaL_Reg core_funcs[] = {
+  {"table", core_table}, {"rule", core_rule}, {"emit", core_emit},
+  {"tables", core_tables}, {"rules", core_rules}, {NULL, NULL}};
+
+int luaopen_rulerun_core(lua_State *L) {
+  rr_luactx_get(L);
+  luaL_newlib(L, core_funcs);
+  return 1;
+}

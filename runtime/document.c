@@ -1,0 +1,296 @@
+/* document.c - rulerun.document: a report as rules see it (normalised text, lines, original bytes). */
+#include <stdlib.h>
+#include <string.h>
+
+#include <lauxlib.h>
+#include <lua.h>
+
+#include "rr_internal.h"
+
+typedef struct doc_ud {
+  rr_document *doc;   /* NULL once detached */
+  int owned;          /* made by document.new: freed by __gc */
+} doc_ud;
+
+rr_document *rr_document_check(lua_State *L, int idx) {
+  doc_ud *u = luaL_checkudata(L, idx, RR_DOCUMENT);
+  if (!u->doc) luaL_error(L, "document used after its rules finished");
+  return u->doc;
+}
+
+static void free_owned(doc_ud *u) {
+  if (u->owned && u->doc) {
+    rr_text_free(&u->doc->text);
+    free((char *)u->doc->path);
+    free((char *)u->doc->orig);
+    free(u->doc);
+  }
+  u->doc = NULL;
+  u->owned = 0;
+}
+
+static int doc_gc(lua_State *L) {
+  free_owned(luaL_checkudata(L, 1, RR_DOCUMENT));
+  return 0;
+}
+
+void rr_document_push(lua_State *L, rr_document *doc) {
+  doc_ud *u = lua_newuserdatauv(L, sizeof *u, 1);
+  u->doc = NULL;
+  u->owned = 0;
+  luaL_setmetatable(L, RR_DOCUMENT);
+  u->doc = doc;
+}
+
+void rr_document_detach(lua_State *L, int idx) {
+  doc_ud *u = luaL_checkudata(L, idx, RR_DOCUMENT);
+  free_owned(u);
+  u->doc = NULL;
+  lua_pushnil(L);
+  lua_setiuservalue(L, idx, 1);
+}
+
+/* The per-document cache table (uservalue 1), created on first use. */
+static void push_cache(lua_State *L, int idx) {
+  if (lua_getiuservalue(L, idx, 1) != LUA_TTABLE) {
+    lua_pop(L, 1);
+    lua_newtable(L);
+    lua_pushvalue(L, -1);
+    lua_setiuservalue(L, idx, 1);
+  }
+}
+
+/* Line i (1-based) as [a, b) byte offsets; 0 if out of range. */
+static int line_span(const rr_text *t, lua_Integer i, size_t *a, size_t *b) {
+  if (i < 1 || (size_t)i > t->nlines) return 0;
+  *a = t->lines[i - 1];
+  *b = t->lines[i] - 1;
+  return 1;
+}
+
+static int doc_line(lua_State *L) {
+  rr_document *d = rr_document_check(L, 1);
+  size_t a, b;
+  if (!line_span(&d->text, luaL_checkinteger(L, 2), &a, &b)) return 0;
+  lua_pushlstring(L, d->text.s + a, b - a);
+  return 1;
+}
+
+static int lines_aux(lua_State *L) {
+  rr_document *d = rr_document_check(L, lua_upvalueindex(1));
+  lua_Integer i = lua_tointeger(L, lua_upvalueindex(2)) + 1;
+  lua_Integer last = lua_tointeger(L, lua_upvalueindex(3));
+  size_t a, b;
+  if (i > last || !line_span(&d->text, i, &a, &b)) return 0;
+  lua_pushinteger(L, i);
+  lua_replace(L, lua_upvalueindex(2));
+  lua_pushinteger(L, i);
+  lua_pushlstring(L, d->text.s + a, b - a);
+  return 2;
+}
+
+/* doc:lines([first [, last]]) -> iterator of (number, line) */
+static int doc_lines(lua_State *L) {
+  rr_document *d = rr_document_check(L, 1);
+  lua_Integer first = luaL_optinteger(L, 2, 1);
+  lua_Integer last = luaL_optinteger(L, 3, (lua_Integer)d->text.nlines);
+  lua_pushvalue(L, 1);
+  lua_pushinteger(L, first < 1 ? 0 : first - 1);
+  lua_pushinteger(L, last);
+  lua_pushcclosure(L, lines_aux, 3);
+  return 1;
+}
+
+/* Lua-style string positions to [a, b) */
+static void check_range(lua_State *L, int idx, size_t len, size_t *a, size_t *b) {
+  lua_Integer i = luaL_optinteger(L, idx, 1), j = luaL_optinteger(L, idx + 1, -1);
+  if (i < 0) i = (lua_Integer)len + i + 1;
+  if (j < 0) j = (lua_Integer)len + j + 1;
+  if (i < 1) i = 1;
+  if (j > (lua_Integer)len) j = (lua_Integer)len;
+  if (i > j) { *a = *b = 0; return; }
+  *a = (size_t)i - 1;
+  *b = (size_t)j;
+}
+
+static int doc_sub(lua_State *L) {
+  rr_document *d = rr_document_check(L, 1);
+  size_t a, b;
+  check_range(L, 2, d->text.len, &a, &b);
+  lua_pushlstring(L, d->text.s + a, b - a);
+  return 1;
+}
+
+/* doc:line_at(pos) -> number of the line holding byte pos */
+static int doc_line_at(lua_State *L) {
+  rr_document *d = rr_document_check(L, 1);
+  lua_Integer pos = luaL_checkinteger(L, 2);
+  const rr_text *t = &d->text;
+  if (pos < 1 || (size_t)pos > t->len || !t->nlines) return 0;
+  size_t lo = 0, hi = t->nlines;       /* last line starting at or before pos - 1 */
+  while (hi - lo > 1) {
+    size_t mid = (lo + hi) / 2;
+    if (t->lines[mid] <= (size_t)pos - 1) lo = mid; else hi = mid;
+  }
+  lua_pushinteger(L, (lua_Integer)lo + 1);
+  return 1;
+}
+
+/* doc:line_span(i) -> first and last byte position of line i */
+static int doc_line_span(lua_State *L) {
+  rr_document *d = rr_document_check(L, 1);
+  size_t a, b;
+  if (!line_span(&d->text, luaL_checkinteger(L, 2), &a, &b)) return 0;
+  lua_pushinteger(L, (lua_Integer)a + 1);
+  lua_pushinteger(L, (lua_Integer)b);
+  return 2;
+}
+
+/* doc:original([i [, j]]) -> the original bytes behind normalised bytes i..j */
+static int doc_original(lua_State *L) {
+  rr_document *d = rr_document_check(L, 1);
+  size_t a, b;
+  if (lua_isnoneornil(L, 2) && lua_isnoneornil(L, 3)) {
+    lua_pushlstring(L, d->orig, d->orig_len);
+    return 1;
+  }
+  check_range(L, 2, d->text.len, &a, &b);
+  size_t oa = rr_text_orig_offset(&d->text, a);
+  size_t ob = b >= d->text.len ? d->orig_len : rr_text_orig_offset(&d->text, b);
+  if (ob > d->orig_len) ob = d->orig_len;
+  if (oa > ob) oa = ob;
+  lua_pushlstring(L, d->orig + oa, ob - oa);
+  return 1;
+}
+
+static int doc_orig_offset(lua_State *L) {
+  rr_document *d = rr_document_check(L, 1);
+  lua_Integer pos = luaL_checkinteger(L, 2);
+  luaL_argcheck(L, pos >= 1 && (size_t)pos <= d->text.len + 1, 2, "position out of range");
+  lua_pushinteger(L, (lua_Integer)rr_text_orig_offset(&d->text, (size_t)pos - 1) + 1);
+  return 1;
+}
+
+static int doc_len(lua_State *L) {
+  lua_pushinteger(L, (lua_Integer)rr_document_check(L, 1)->text.nlines);
+  return 1;
+}
+
+static int doc_tostring(lua_State *L) {
+  doc_ud *u = luaL_checkudata(L, 1, RR_DOCUMENT);
+  lua_pushfstring(L, "document (%s)", u->doc ? u->doc->path : "finished");
+  return 1;
+}
+
+/* Fields: path, text (made once), nlines, vars (a table rules may share per document). */
+static int doc_index(lua_State *L) {
+  rr_document *d = rr_document_check(L, 1);
+  const char *k = luaL_checkstring(L, 2);
+  if (strcmp(k, "path") == 0) {
+    lua_pushstring(L, d->path);
+  } else if (strcmp(k, "nlines") == 0) {
+    lua_pushinteger(L, (lua_Integer)d->text.nlines);
+  } else if (strcmp(k, "text") == 0 || strcmp(k, "vars") == 0) {
+    push_cache(L, 1);
+    if (lua_getfield(L, -1, k) == LUA_TNIL) {
+      lua_pop(L, 1);
+      if (k[0] == 't') lua_pushlstring(L, d->text.s, d->text.len);
+      else lua_newtable(L);
+      lua_pushvalue(L, -1);
+      lua_setfield(L, -3, k);
+    }
+  } else {
+    lua_getmetatable(L, 1);
+    lua_getfield(L, -1, "methods");
+    lua_getfield(L, -1, k);
+  }
+  return 1;
+}
+
+/* document.new(bytes [, path]) -> document, or nil, message when bytes are not UTF-8 */
+static int doc_new(lua_State *L) {
+  size_t n;
+  const char *s = luaL_checklstring(L, 1, &n);
+  const char *path = luaL_optstring(L, 2, "(string)");
+  doc_ud *u = lua_newuserdatauv(L, sizeof *u, 1);
+  u->doc = NULL;
+  u->owned = 0;
+  luaL_setmetatable(L, RR_DOCUMENT);
+  rr_document *d = calloc(1, sizeof *d);
+  char *orig = malloc(n + 1), *p = strdup(path);
+  if (!d || !orig || !p) {
+    free(d); free(orig); free(p);
+    return luaL_error(L, "out of memory");
+  }
+  memcpy(orig, s, n);
+  orig[n] = '\0';
+  d->orig = orig;
+  d->orig_len = n;
+  d->path = p;
+  u->doc = d;
+  u->owned = 1;
+  size_t bad = 0;
+  int rc = rr_normalize(orig, n, &d->text, &bad);
+  if (rc == RR_NORM_EUTF8) {
+    lua_pushnil(L);
+    lua_pushfstring(L, "%s: not valid UTF-8 at byte %d", path, (int)bad);
+    return 2;
+  }
+  if (rc != RR_NORM_OK) return luaL_error(L, "%s: cannot normalise (out of memory or too big)", path);
+  return 1;
+}
+
+/* document.normalize(s) -> normalised string, or nil, message */
+static int text_normalize(lua_State *L) {
+  size_t n, bad = 0;
+  const char *s = luaL_checklstring(L, 1, &n);
+  rr_text t;
+  int rc = rr_normalize(s, n, &t, &bad);
+  if (rc == RR_NORM_EUTF8) {
+    lua_pushnil(L);
+    lua_pushfstring(L, "not valid UTF-8 at byte %d", (int)bad);
+    return 2;
+  }
+  if (rc != RR_NORM_OK) return luaL_error(L, "cannot normalise (out of memory or too big)");
+  lua_pushlstring(L, t.s, t.len);
+  rr_text_free(&t);
+  return 1;
+}
+
+static const luaL_Reg doc_methods[] = {
+  {"line", doc_line}, {"lines", doc_lines}, {"sub", doc_sub}, {"line_at", doc_line_at},
+  {"line_span", doc_line_span}, {"original", doc_original}, {"orig_offset", doc_orig_offset},
+  {NULL, NULL}};
+
+static const luaL_Reg doc_meta[] = {
+  {"__index", doc_index}, {"__len", doc_len}, {"__gc", doc_gc}, {"__close", doc_gc},
+  {"__tostring", doc_tostring}, {NULL, NULL}};
+
+/* Copies the functions of module `mod` named in names into the table on top. */
+static void borrow(lua_State *L, const char *mod, lua_CFunction open, const char *const *names) {
+  luaL_requiref(L, mod, open, 0);
+  for (; *names; names++) {
+    lua_getfield(L, -1, *names);
+    lua_setfield(L, -3, *names);
+  }
+  lua_pop(L, 1);
+}
+
+int luaopen_rulerun_document(lua_State *L) {
+  if (luaL_newmetatable(L, RR_DOCUMENT)) {
+    luaL_setfuncs(L, doc_meta, 0);
+    luaL_newlib(L, doc_methods);
+    static const char *const re_names[] = {"find", "match", "test", "gmatch", "gsub", "split", NULL};
+    static const char *const sec_names[] = {"section", "sections", "block", NULL};
+    borrow(L, "rulerun.re", luaopen_rulerun_re, re_names);
+    borrow(L, "rulerun.section", luaopen_rulerun_section, sec_names);
+    lua_setfield(L, -2, "methods");
+  }
+  lua_pop(L, 1);
+  lua_newtable(L);
+  lua_pushcfunction(L, doc_new);
+  lua_setfield(L, -2, "new");
+  lua_pushcfunction(L, text_normalize);
+  lua_setfield(L, -2, "normalize");
+  return 1;
+}

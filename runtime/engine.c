@@ -1,0 +1,510 @@
+/* engine.c - rr_engine: load the rules once per worker state, run documents on N threads, write in input order. */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <lauxlib.h>
+#include <lua.h>
+
+#include "rr_config.h"
+#include "rr_internal.h"
+
+#define MAX_DOCUMENT ((size_t)1 << 31)   /* 2 GiB: offsets in the text are 32-bit */
+
+struct rr_engine {
+  rr_options opt;
+  char *out_dir, *glob, *stdlib_dir, *rules_path, *rules_dir;
+  lua_State *L0;               /* loaded by rr_engine_load; worker 0 and rr_engine_process */
+  int ntables;
+  char **table_names;
+  size_t *table_rows;
+  rr_stats stats;
+  char err[4096];
+};
+
+const char *rr_version(void) { return RR_VERSION; }
+
+static double now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void set_error(rr_engine *e, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(e->err, sizeof e->err, fmt, ap);
+  va_end(ap);
+}
+
+static void default_message(void *ud, const char *msg, int is_progress) {
+  (void)ud;
+  if (is_progress) fprintf(stderr, "\r%s\033[K", msg);
+  else fprintf(stderr, "%s\n", msg);
+}
+
+static void message(rr_engine *e, int is_progress, const char *msg) {
+  if (e->opt.on_message) e->opt.on_message(e->opt.message_ud, msg, is_progress);
+  else default_message(NULL, msg, is_progress);
+}
+
+
+rr_engine *rr_engine_new(const rr_options *opt) {
+  rr_engine *e = calloc(1, sizeof *e);
+  if (!e) return NULL;
+  if (opt) e->opt = *opt;
+  e->out_dir = strdup(e->opt.out_dir ? e->opt.out_dir : "out");
+  e->glob = strdup(e->opt.glob ? e->opt.glob : "*.txt");
+  e->stdlib_dir = strdup(rr_find_stdlib(e->opt.stdlib_dir));
+  if (!e->out_dir || !e->glob || !e->stdlib_dir) {
+    rr_engine_free(e);
+    return NULL;
+  }
+  if (e->opt.jobs <= 0) {
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    e->opt.jobs = n > 0 ? (int)n : 1;
+  }
+  return e;
+}
+
+void rr_engine_free(rr_engine *e) {
+  if (!e) return;
+  rr_lua_close(e->L0);
+  for (int i = 0; i < e->ntables; i++) free(e->table_names[i]);
+  free(e->table_names);
+  free(e->table_rows);
+  free(e->out_dir);
+  free(e->glob);
+  free(e->stdlib_dir);
+  free(e->rules_path);
+  free(e->rules_dir);
+  free(e);
+}
+
+const char *rr_engine_error(const rr_engine *e) { return e->err; }
+const rr_stats *rr_engine_stats(const rr_engine *e) { return &e->stats; }
+
+/* ---- loading ------------------------------------------------------------- */
+
+/* First line of the message on top of the stack, into buf. */
+static void first_line(lua_State *L, char *buf, size_t n) {
+  const char *m = lua_tostring(L, -1);
+  if (!m) m = "(error object is not a string)";
+  size_t k = strcspn(m, "\n");
+  snprintf(buf, n, "%.*s", (int)k, m);
+}
+
+/* A state with the rule file run in it, or NULL with the message in err. */
+static lua_State *load_state(rr_engine *e, char *err, size_t errlen) {
+  lua_State *L = rr_lua_newstate(e->stdlib_dir, e->rules_dir, e->opt.excel);
+  if (!L) {
+    snprintf(err, errlen, "out of memory");
+    return NULL;
+  }
+  lua_pushcfunction(L, rr_lua_traceback);
+  int rc = luaL_loadfilex(L, e->rules_path, "t");
+  if (rc == LUA_OK) rc = lua_pcall(L, 0, 0, -2);
+  if (rc != LUA_OK) {
+    first_line(L, err, errlen);
+    rr_lua_close(L);
+    return NULL;
+  }
+  lua_pop(L, 1);
+  return L;
+}
+
+int rr_engine_load(rr_engine *e, const char *rules_path) {
+  rr_lua_close(e->L0);
+  e->L0 = NULL;
+  free(e->rules_path);
+  free(e->rules_dir);
+  e->rules_path = strdup(rules_path);
+  e->rules_dir = strdup(rules_path);
+  if (!e->rules_path || !e->rules_dir) return RR_ENOMEM;
+  char *slash = strrchr(e->rules_dir, '/');
+  if (slash) *slash = '\0';
+  else strcpy(e->rules_dir, ".");
+  e->L0 = load_state(e, e->err, sizeof e->err);
+  if (!e->L0) return RR_ERULES;
+  rr_luactx *ctx = rr_luactx_get(e->L0);
+  lua_getfield(e->L0, LUA_REGISTRYINDEX, "rulerun.rules");
+  size_t nrules = lua_istable(e->L0, -1) ? lua_rawlen(e->L0, -1) : 0;
+  lua_pop(e->L0, 1);
+  if (ctx->ntables == 0 || nrules == 0) {
+    set_error(e, "%s: declares no %s (see docs/RULES.md: rr.table and rr.rule)", rules_path,
+              ctx->ntables == 0 ? "table" : "rule");
+    rr_lua_close(e->L0);
+    e->L0 = NULL;
+    return RR_ERULES;
+  }
+  for (int i = 0; i < e->ntables; i++) free(e->table_names[i]);
+  free(e->table_names);
+  free(e->table_rows);
+  e->ntables = ctx->ntables;
+  e->table_names = calloc((size_t)e->ntables, sizeof *e->table_names);
+  e->table_rows = calloc((size_t)e->ntables, sizeof *e->table_rows);
+  if (!e->table_names || !e->table_rows) return RR_ENOMEM;
+  for (int i = 0; i < e->ntables; i++)
+    if (!(e->table_names[i] = strdup(ctx->tables[i].name))) return RR_ENOMEM;
+  return RR_OK;
+}
+
+/* ---- one document --------------------------------------------------------- */
+
+typedef struct doc_result {
+  rr_batch batch;
+  rr_buf msgs;          /* failure lines, each ending in '\n' */
+  int failed;
+  size_t bytes;
+} doc_result;
+
+static void result_msg(doc_result *r, const char *fmt, ...) {
+  char line[2048];
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(line, sizeof line, fmt, ap);
+  va_end(ap);
+  if (n < 0) return;
+  if ((size_t)n >= sizeof line) n = sizeof line - 1;
+  rr_buf_add(&r->msgs, line, (size_t)n);
+  rr_buf_add(&r->msgs, "\n", 1);
+  r->failed = 1;
+}
+
+/* Message handler for rules: puts the rule file's line in front of errors
+ * raised where Lua cannot say it (C functions such as emit). */
+static int rule_msgh(lua_State *L) {
+  const char *rules = lua_tostring(L, lua_upvalueindex(1));
+  const char *msg = lua_tostring(L, 1);
+  if (!msg) {
+    rr_lua_traceback(L);
+    return 1;
+  }
+  lua_Debug ar;
+  for (int level = 1; lua_getstack(L, level, &ar); level++) {
+    lua_getinfo(L, "Sl", &ar);
+    if (ar.source[0] == '@' && strcmp(ar.source + 1, rules) == 0 && ar.currentline > 0) {
+      char where[512];
+      snprintf(where, sizeof where, "%s:%d:", ar.short_src, ar.currentline);
+      if (strncmp(msg, where, strlen(where)) != 0) {
+        lua_pushfstring(L, "%s %s", where, msg);
+        return 1;
+      }
+      break;
+    }
+  }
+  lua_pushvalue(L, 1);
+  return 1;
+}
+
+/* Runs every rule of state L on doc, filling r.  Rows of a rule that fails are dropped. */
+static void run_rules(rr_engine *e, lua_State *L, rr_document *doc, doc_result *r) {
+  rr_luactx *ctx = rr_luactx_get(L);
+  int base = lua_gettop(L);
+  lua_getfield(L, LUA_REGISTRYINDEX, "rulerun.rules");      /* base + 1 */
+  lua_pushstring(L, e->rules_path);
+  lua_pushcclosure(L, rule_msgh, 1);                         /* base + 2 */
+  rr_document_push(L, doc);                                  /* base + 3 */
+  ctx->batch = &r->batch;
+  ctx->doc_path = doc->path;
+  size_t nrules = lua_rawlen(L, base + 1);
+  size_t len_before[256], rows_before[256];
+  for (size_t i = 1; i <= nrules; i++) {
+    size_t nt = r->batch.ntables < 256 ? r->batch.ntables : 256;
+    for (size_t t = 0; t < nt; t++) {
+      len_before[t] = r->batch.tables[t].len;
+      rows_before[t] = r->batch.rows[t];
+    }
+    lua_rawgeti(L, base + 1, (lua_Integer)i);                /* the rule record */
+    lua_getfield(L, -1, "fn");
+    lua_pushvalue(L, base + 3);
+    if (lua_pcall(L, 1, 0, base + 2) != LUA_OK) {
+      char msg[1024];
+      first_line(L, msg, sizeof msg);
+      lua_getfield(L, base + 4, "name");
+      lua_getfield(L, base + 4, "source");
+      lua_getfield(L, base + 4, "line");
+      result_msg(r, "%s: rule '%s' (%s:%d): %s", doc->path, lua_tostring(L, -3),
+                 lua_tostring(L, -2), (int)lua_tointeger(L, -1), msg);
+      for (size_t t = 0; t < nt; t++) {
+        r->batch.tables[t].len = len_before[t];
+        r->batch.rows[t] = rows_before[t];
+      }
+    }
+    lua_settop(L, base + 3);
+  }
+  ctx->batch = NULL;
+  ctx->doc_path = NULL;
+  rr_document_detach(L, base + 3);
+  lua_settop(L, base);
+}
+
+/* Reads the whole file; NULL with errno set on failure. */
+static char *read_file(const char *path, size_t *len) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return NULL;
+  struct stat st;
+  if (fstat(fd, &st) != 0) { close(fd); return NULL; }
+  if ((size_t)st.st_size >= MAX_DOCUMENT) { close(fd); errno = EFBIG; return NULL; }
+  size_t cap = (size_t)st.st_size + 1, n = 0;
+  char *buf = malloc(cap);
+  while (buf) {
+    if (n + 1 >= cap) {        /* the file grew while we read it */
+      if (cap >= MAX_DOCUMENT) { free(buf); buf = NULL; errno = EFBIG; break; }
+      char *p = realloc(buf, cap * 2);
+      if (!p) { free(buf); buf = NULL; break; }
+      buf = p;
+      cap *= 2;
+    }
+    ssize_t k = read(fd, buf + n, cap - n - 1);
+    if (k < 0) {
+      if (errno == EINTR) continue;
+      int saved = errno;
+      free(buf);
+      buf = NULL;
+      errno = saved;
+      break;
+    }
+    if (k == 0) break;
+    n += (size_t)k;
+  }
+  close(fd);
+  if (buf) {
+    buf[n] = '\0';
+    *len = n;
+  }
+  return buf;
+}
+
+/* Loads, normalises and runs one document (bytes, or the file at in->path). */
+static void process(rr_engine *e, lua_State *L, const char *path, const char *rel,
+                    const char *bytes, size_t nbytes, doc_result *r) {
+  rr_batch_init(&r->batch, (size_t)e->ntables);
+  char *owned = NULL;
+  if (!bytes) {
+    owned = read_file(path, &nbytes);
+    if (!owned) {
+      result_msg(r, "%s: cannot read: %s", rel, strerror(errno));
+      return;
+    }
+    bytes = owned;
+  }
+  r->bytes = nbytes;
+  rr_document doc = {rel, bytes, nbytes, {0}};
+  size_t bad = 0;
+  int rc = rr_normalize(bytes, nbytes, &doc.text, &bad);
+  if (rc == RR_NORM_EUTF8)
+    result_msg(r, "%s: not valid UTF-8 at byte %zu (skipped)", rel, bad);
+  else if (rc != RR_NORM_OK)
+    result_msg(r, "%s: cannot normalise: %s (skipped)", rel,
+               rc == RR_NORM_ETOOBIG ? "too big" : "out of memory");
+  else
+    run_rules(e, L, &doc, r);
+  rr_text_free(&doc.text);
+  free(owned);
+}
+
+/* ---- the run --------------------------------------------------------------- */
+
+typedef struct run {
+  rr_engine *e;
+  rr_inputs inputs;
+  rr_sink *sink;
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  size_t next;            /* next input to hand out */
+  size_t written;         /* inputs written so far, in order */
+  size_t window;          /* how far a worker may run ahead of the writer */
+  doc_result **slots;     /* window slots, by input index % window */
+  int flushing;
+  int write_failed;
+  double start, last_progress;
+} run;
+
+typedef struct worker {
+  run *run;
+  lua_State *L;
+  pthread_t th;
+} worker;
+
+static void deliver(run *ru, size_t idx, doc_result *r) {
+  rr_engine *e = ru->e;
+  if (r->msgs.len) {
+    char *s = r->msgs.s;
+    s[r->msgs.len - 1] = '\0';
+    for (char *line = s, *nl; line; line = nl) {
+      nl = strchr(line, '\n');
+      if (nl) *nl++ = '\0';
+      message(e, 0, line);
+    }
+  }
+  e->stats.files++;
+  e->stats.bytes += r->bytes;
+  if (r->failed) e->stats.failed++;
+  if (!ru->write_failed && rr_sink_write(ru->sink, &r->batch) != 0) ru->write_failed = 1;
+  if (e->opt.progress) {
+    double t = now();
+    if (t - ru->start > 1.0 && t - ru->last_progress > 0.2) {
+      char line[128];
+      snprintf(line, sizeof line, "rulerun: %zu/%zu files, %.0f MB", idx + 1, ru->inputs.n,
+               e->stats.bytes / 1e6);
+      message(e, 1, line);
+      ru->last_progress = t;
+    }
+  }
+  rr_batch_free(&r->batch);
+  rr_buf_free(&r->msgs);
+  free(r);
+}
+
+/* Stores r for input idx; whoever finds the next input ready writes it. */
+static void submit(run *ru, size_t idx, doc_result *r) {
+  pthread_mutex_lock(&ru->mu);
+  ru->slots[idx % ru->window] = r;
+  while (!ru->flushing && ru->written < ru->inputs.n && ru->slots[ru->written % ru->window]) {
+    size_t w = ru->written;
+    doc_result *ready = ru->slots[w % ru->window];
+    ru->slots[w % ru->window] = NULL;
+    ru->flushing = 1;
+    pthread_mutex_unlock(&ru->mu);
+    deliver(ru, w, ready);
+    pthread_mutex_lock(&ru->mu);
+    ru->flushing = 0;
+    ru->written++;
+    pthread_cond_broadcast(&ru->cv);
+  }
+  pthread_mutex_unlock(&ru->mu);
+}
+
+static void *work(void *arg) {
+  worker *w = arg;
+  run *ru = w->run;
+  for (;;) {
+    pthread_mutex_lock(&ru->mu);
+    size_t idx = ru->next;
+    if (idx >= ru->inputs.n) {
+      pthread_mutex_unlock(&ru->mu);
+      break;
+    }
+    ru->next++;
+    while (idx >= ru->written + ru->window) pthread_cond_wait(&ru->cv, &ru->mu);
+    pthread_mutex_unlock(&ru->mu);
+    doc_result *r = calloc(1, sizeof *r);
+    if (!r) abort();   /* nothing sensible is left to do without memory for a result */
+    const rr_input *in = &ru->inputs.v[idx];
+    process(ru->e, w->L, in->path, in->rel, NULL, 0, r);
+    submit(ru, idx, r);
+  }
+  return NULL;
+}
+
+int rr_engine_run(rr_engine *e, const char *const *paths, size_t npaths) {
+  if (!e->L0) {
+    set_error(e, "no rules loaded");
+    return RR_EUSAGE;
+  }
+  double t0 = now();
+  memset(&e->stats, 0, sizeof e->stats);
+  run ru;
+  memset(&ru, 0, sizeof ru);
+  ru.e = e;
+  ru.start = t0;
+  for (size_t i = 0; i < npaths; i++) {
+    if (rr_walk(paths[i], e->glob, &ru.inputs, e->err, sizeof e->err) != 0) {
+      rr_inputs_free(&ru.inputs);
+      return RR_EINPUT;
+    }
+  }
+  rr_luactx *ctx = rr_luactx_get(e->L0);
+  ru.sink = rr_sink_open(e->out_dir, ctx->tables, ctx->ntables, e->opt.excel, e->err, sizeof e->err);
+  if (!ru.sink) {
+    rr_inputs_free(&ru.inputs);
+    return RR_EOUTPUT;
+  }
+  int jobs = e->opt.jobs;
+  if ((size_t)jobs > ru.inputs.n) jobs = ru.inputs.n ? (int)ru.inputs.n : 1;
+  ru.window = (size_t)jobs * 4 + 4;
+  ru.slots = calloc(ru.window, sizeof *ru.slots);
+  worker *ws = calloc((size_t)jobs, sizeof *ws);
+  int status = RR_OK;
+  if (!ru.slots || !ws) {
+    status = RR_ENOMEM;
+    set_error(e, "out of memory");
+    goto done;
+  }
+  pthread_mutex_init(&ru.mu, NULL);
+  pthread_cond_init(&ru.cv, NULL);
+  int started = 0;
+  for (int i = 0; i < jobs; i++) {
+    ws[i].run = &ru;
+    ws[i].L = i == 0 ? e->L0 : load_state(e, e->err, sizeof e->err);
+    if (!ws[i].L) {
+      status = RR_ERULES;
+      break;
+    }
+  }
+  if (status == RR_OK) {
+    for (int i = 1; i < jobs; i++) {
+      if (pthread_create(&ws[i].th, NULL, work, &ws[i]) != 0) break;
+      started = i;
+    }
+    work(&ws[0]);
+    for (int i = 1; i <= started; i++) pthread_join(ws[i].th, NULL);
+  }
+  for (int i = 1; i < jobs; i++) rr_lua_close(ws[i].L);
+  pthread_cond_destroy(&ru.cv);
+  pthread_mutex_destroy(&ru.mu);
+done:
+  if (e->opt.progress && e->stats.files) message(e, 1, "");
+  if (status == RR_OK && ru.written == ru.inputs.n && !ru.write_failed) {
+    memcpy(e->table_rows, rr_sink_rows(ru.sink), (size_t)e->ntables * sizeof *e->table_rows);
+    if (rr_sink_commit(ru.sink, e->err, sizeof e->err) != 0) status = RR_EOUTPUT;
+  } else {
+    if (status == RR_OK) {
+      status = RR_EOUTPUT;
+      set_error(e, "%s: write failed (no output was changed)", e->out_dir);
+    }
+    rr_sink_abort(ru.sink);
+  }
+  free(ws);
+  free(ru.slots);
+  rr_inputs_free(&ru.inputs);
+  e->stats.seconds = now() - t0;
+  e->stats.ntables = (size_t)e->ntables;
+  e->stats.table_names = (const char *const *)e->table_names;
+  e->stats.table_rows = e->table_rows;
+  if (status == RR_OK && e->stats.failed) {
+    set_error(e, "%zu of %zu documents failed", e->stats.failed, e->stats.files);
+    status = RR_EDOCS;
+  }
+  return status;
+}
+
+int rr_engine_process(rr_engine *e, const char *name, const char *data, size_t len,
+                      rr_rows_fn fn, void *ud) {
+  if (!e->L0) {
+    set_error(e, "no rules loaded");
+    return RR_EUSAGE;
+  }
+  doc_result r;
+  memset(&r, 0, sizeof r);
+  process(e, e->L0, name, name, data, len, &r);
+  for (int i = 0; i < e->ntables && (size_t)i < r.batch.ntables; i++)
+    if (r.batch.rows[i] && fn) fn(ud, e->table_names[i], r.batch.tables[i].s, r.batch.tables[i].len);
+  int status = RR_OK;
+  if (r.failed) {
+    if (r.msgs.len) r.msgs.s[r.msgs.len - 1] = '\0';
+    set_error(e, "%s", r.msgs.s ? r.msgs.s : "failed");
+    status = RR_EDOCS;
+  }
+  rr_batch_free(&r.batch);
+  rr_buf_free(&r.msgs);
+  return status;
+}

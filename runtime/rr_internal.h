@@ -1,0 +1,141 @@
+/* rr_internal.h - what the runtime's C files share with each other (not installed). */
+#ifndef RR_INTERNAL_H
+#define RR_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <lua.h>
+
+#include "rulerun.h"
+
+/* ---- growable byte buffer ---------------------------------------------- */
+typedef struct rr_buf {
+  char *s;
+  size_t len, cap;
+} rr_buf;
+
+int rr_buf_reserve(rr_buf *b, size_t extra);   /* 0 ok, -1 out of memory */
+int rr_buf_add(rr_buf *b, const void *p, size_t n);
+void rr_buf_free(rr_buf *b);
+
+/* ---- normalised text (normalize.c) -------------------------------------- */
+/* The text rules see.  map holds checkpoints (norm offset, original offset):
+ * between two checkpoints both advance together.  lines[i] is the offset of
+ * line i (0-based); lines[nlines] == len + 1 as a sentinel. */
+typedef struct rr_text {
+  char *s;            /* NUL-terminated */
+  size_t len;
+  uint32_t *map;      /* 2 * nmap entries */
+  size_t nmap;
+  uint32_t *lines;    /* nlines + 1 entries */
+  size_t nlines;
+} rr_text;
+
+enum { RR_NORM_OK = 0, RR_NORM_EUTF8, RR_NORM_ENOMEM, RR_NORM_ETOOBIG };
+
+/* Normalises n bytes of UTF-8 (a leading BOM is skipped).  On RR_NORM_EUTF8,
+ * *bad is the byte offset of the first invalid sequence. */
+int rr_normalize(const char *in, size_t n, rr_text *out, size_t *bad);
+void rr_text_free(rr_text *t);
+/* The original byte offset of normalised offset pos. */
+size_t rr_text_orig_offset(const rr_text *t, size_t pos);
+/* A code point that begins at s (valid UTF-8 assumed); *len its byte length. */
+uint32_t rr_utf8_decode(const unsigned char *s, size_t *len);
+
+/* ---- documents (document.c) --------------------------------------------- */
+typedef struct rr_document {
+  const char *path;      /* as it goes into the `file` column */
+  const char *orig;      /* original bytes (not owned) */
+  size_t orig_len;
+  rr_text text;
+} rr_document;
+
+#define RR_DOCUMENT "rulerun.document"
+/* Pushes a userdata that refers to doc (not owned); rr_document_detach
+ * makes it refuse further use once the engine is done with doc. */
+void rr_document_push(lua_State *L, rr_document *doc);
+void rr_document_detach(lua_State *L, int idx);
+rr_document *rr_document_check(lua_State *L, int idx);
+
+/* ---- regex (regex.c) ---------------------------------------------------- */
+typedef struct rr_regex rr_regex;
+/* Pushes the compiled regex for pattern/flags from the state's cache
+ * (compiling on a miss) and returns it; it lives while it is on the stack.
+ * A bad pattern raises a Lua error naming the pattern and the offset. */
+rr_regex *rr_regex_get(lua_State *L, const char *pat, size_t patlen, const char *flags);
+/* Searches s[start..len); returns 1 and sets [*ms, *me) on a match, 0 when
+ * none; raises on a matching error. */
+int rr_regex_exec(lua_State *L, rr_regex *re, const char *s, size_t len, size_t start,
+                  int trusted_utf8, size_t *ms, size_t *me);
+
+/* ---- per-state context (core.c) ----------------------------------------- */
+typedef struct rr_table_schema {
+  char *name;
+  char **cols;
+  int ncols;
+  int file_col;          /* index of the "file" column or -1 */
+} rr_table_schema;
+
+typedef struct rr_batch {   /* the rows one document produced */
+  rr_buf *tables;          /* CSV text per table */
+  size_t *rows;            /* row count per table */
+  size_t ntables;
+} rr_batch;
+
+typedef struct rr_luactx {
+  rr_table_schema *tables;
+  int ntables;
+  rr_batch *batch;          /* where emit writes; NULL outside a document */
+  const char *doc_path;     /* fills the file column */
+  int excel;
+} rr_luactx;
+
+rr_luactx *rr_luactx_get(lua_State *L);
+void rr_batch_init(rr_batch *b, size_t ntables);
+void rr_batch_reset(rr_batch *b);
+void rr_batch_free(rr_batch *b);
+/* Appends one CSV field (quoted only where needed) to b. */
+int rr_csv_field(rr_buf *b, const char *s, size_t n, int excel);
+
+/* ---- Lua state (luastate.c) --------------------------------------------- */
+/* A state with the libraries rules may use, the C modules in package.preload
+ * and package.path pointing at stdlib_dir (and rules_dir, if not NULL). */
+lua_State *rr_lua_newstate(const char *stdlib_dir, const char *rules_dir, int excel);
+void rr_lua_close(lua_State *L);
+/* Message handler for lua_pcall: appends a traceback. */
+int rr_lua_traceback(lua_State *L);
+/* The stdlib directory: explicit, $RULERUN_STDLIB, installed, or source tree. */
+const char *rr_find_stdlib(const char *explicit_dir);
+
+int luaopen_rulerun_re(lua_State *L);
+int luaopen_rulerun_document(lua_State *L);
+int luaopen_rulerun_section(lua_State *L);
+int luaopen_rulerun_core(lua_State *L);
+
+/* ---- CSV output files (sink.c) ------------------------------------------- */
+/* One temp file per table beside its target, renamed into place by commit. */
+typedef struct rr_sink rr_sink;
+rr_sink *rr_sink_open(const char *out_dir, const rr_table_schema *tables, int ntables,
+                      int excel, char *err, size_t errlen);
+int rr_sink_write(rr_sink *s, const rr_batch *b);            /* 0, or -1: write error */
+int rr_sink_commit(rr_sink *s, char *err, size_t errlen);     /* closes s; 0 or -1 */
+void rr_sink_abort(rr_sink *s);                               /* removes the temps, closes s */
+const size_t *rr_sink_rows(const rr_sink *s);
+
+/* ---- input listing (walk.c) ----------------------------------------------- */
+typedef struct rr_input {
+  char *path;   /* to open */
+  char *rel;    /* relative to the root given on the command line */
+} rr_input;
+
+typedef struct rr_inputs {
+  rr_input *v;
+  size_t n, cap;
+} rr_inputs;
+
+/* Adds root (a file, or a directory walked recursively for glob) to list,
+ * in path order.  Returns 0, or -1 with a message in err. */
+int rr_walk(const char *root, const char *glob, rr_inputs *list, char *err, size_t errlen);
+void rr_inputs_free(rr_inputs *list);
+
+#endif

@@ -1,0 +1,78 @@
+/* rulerun.h - public API of librulerun: load a Lua rule file, run it over reports, get CSV. */
+#ifndef RULERUN_H
+#define RULERUN_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Status codes returned by the engine functions. */
+enum {
+  RR_OK = 0,
+  RR_EDOCS = 1,    /* the run finished, but some documents failed */
+  RR_ERULES = 2,   /* the rule file does not load */
+  RR_EINPUT = 3,   /* an input path does not exist or cannot be listed */
+  RR_EOUTPUT = 4,  /* the output directory or a CSV file cannot be written */
+  RR_ENOMEM = 5,
+  RR_EUSAGE = 6,   /* the caller got the API wrong (no rules loaded, ...) */
+};
+
+/* Called with every message meant for a person (document failures,
+ * progress); msg has no trailing newline.  is_progress marks a progress line
+ * that the next message may overwrite. */
+typedef void (*rr_message_fn)(void *ud, const char *msg, int is_progress);
+
+typedef struct rr_options {
+  int jobs;                /* worker threads; <= 0: one per online CPU */
+  const char *out_dir;     /* where <table>.csv go; NULL: "out" */
+  const char *glob;        /* file names taken from directories; NULL: "*.txt" */
+  const char *stdlib_dir;  /* the Lua stdlib; NULL: RULERUN_STDLIB or the built-in search */
+  int excel;               /* BOM, CRLF and formula guard for spreadsheets */
+  int progress;            /* report progress through on_message */
+  rr_message_fn on_message;  /* NULL: messages go to stderr */
+  void *message_ud;
+} rr_options;
+
+typedef struct rr_stats {
+  size_t files;          /* documents read */
+  size_t failed;         /* documents with an error (rows of the failing rule dropped) */
+  size_t bytes;          /* input bytes */
+  double seconds;        /* wall time of the run */
+  size_t ntables;
+  const char *const *table_names;
+  const size_t *table_rows;
+} rr_stats;
+
+typedef struct rr_engine rr_engine;
+
+/* A new engine; opt may be NULL for defaults.  NULL only when out of memory. */
+rr_engine *rr_engine_new(const rr_options *opt);
+
+/* Loads and checks the rule file.  RR_ERULES with the message
+ * ("rules/x.lua:12: ...") in rr_engine_error() when it does not load. */
+int rr_engine_load(rr_engine *e, const char *rules_path);
+
+/* Runs the loaded rules over the files and directories in paths (directories
+ * are walked recursively for opt.glob) and writes one CSV per declared table
+ * into opt.out_dir.  Outputs appear complete or not at all. */
+int rr_engine_run(rr_engine *e, const char *const *paths, size_t npaths);
+
+/* Runs the loaded rules over one document held in memory, in the calling
+ * thread, and hands each table's rows (CSV text, no header) to fn. */
+typedef void (*rr_rows_fn)(void *ud, const char *table, const char *csv, size_t len);
+int rr_engine_process(rr_engine *e, const char *name, const char *data, size_t len,
+                      rr_rows_fn fn, void *ud);
+
+/* The message of the last failure, or "" */
+const char *rr_engine_error(const rr_engine *e);
+const rr_stats *rr_engine_stats(const rr_engine *e);
+void rr_engine_free(rr_engine *e);
+
+const char *rr_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
