@@ -41,9 +41,10 @@ void rr_batch_free(rr_batch *b) {
 /* ---- CSV ------------------------------------------------------------------ */
 
 int rr_csv_field(rr_buf *b, const char *s, size_t n, int excel) {
-  int quote = 0;
   /* --excel: a spreadsheet would run =, +, -, @ (and tab/CR) at the start as a formula */
   int guard = excel && n && strchr("=+-@\t\r", s[0]) != NULL;
+  /* RFC 4180 quoting, and also around leading/trailing blanks, which some readers trim */
+  int quote = n && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t');
   for (size_t i = 0; i < n && !quote; i++)
     quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
   if (!quote) {

@@ -114,7 +114,10 @@ static inline int is_cjk(uint32_t cp) {
   if (cp < 0x2014) return 0;
   if (cp >= 0x4E00) {
     return cp <= 0x9FFF || (cp >= 0xAC00 && cp <= 0xD7AF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-           (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFFEF) ||
+           (cp >= 0xFE30 && cp <= 0xFE4F) ||
+           /* full-width punctuation is CJK; full-width letters and digits are not */
+           (cp >= 0xFF00 && cp <= 0xFFEF && !(cp >= 0xFF10 && cp <= 0xFF19) &&
+            !(cp >= 0xFF21 && cp <= 0xFF3A) && !(cp >= 0xFF41 && cp <= 0xFF5A)) ||
            (cp >= 0x20000 && cp <= 0x3FFFF);
   }
   return cp == 0x2014 || cp == 0x2015 || (cp >= 0x2018 && cp <= 0x201F) || cp == 0x2026 ||

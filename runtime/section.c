@@ -122,9 +122,11 @@ static int ends_sentence(span x) {
   return x.len >= 3 && memcmp(x.s + x.len - 3, "。", 3) == 0;
 }
 
-static int heading_like(span line, int after_sentence) {
+/* item_kind: the marker of the section's first line; lines marked alike are
+ * its sibling items, not headings. */
+static int heading_like(span line, int after_sentence, int item_kind) {
   int kind = strip_markers(&line);
-  if (kind == MK_DASH || !line.len) return 0;
+  if (kind == MK_DASH || !line.len || (kind != MK_NONE && kind == item_kind)) return 0;
   if (count_chars(line) > HEADING_MAX || has_clause_punct(line)) return 0;
   return kind != MK_NONE || after_sentence;
 }
@@ -219,12 +221,17 @@ static int stops_at(lua_State *L, const scan_opts *o, span line) {
 static size_t body_end(lua_State *L, const rr_document *d, size_t first, const scan_opts *o,
                        int after_sentence) {
   size_t j = first, last_text = first - 1;
+  int item_kind = -1;     /* not known before the first body line */
   for (; j <= d->text.nlines; j++) {
     if (o->max_lines > 0 && (lua_Integer)(j - first) >= o->max_lines) break;
     span x = doc_line(d, j);
     if (!trim(x).len) continue;
     if (o->nstop && stops_at(L, o, x)) break;
-    if (o->heading_like && heading_like(x, after_sentence)) break;
+    if (o->heading_like && heading_like(x, after_sentence, item_kind)) break;
+    if (item_kind < 0) {
+      span y = x;
+      item_kind = strip_markers(&y);
+    }
     after_sentence = ends_sentence(x);
     last_text = j;
   }

@@ -1,0 +1,35 @@
+-- test_stdlib.lua - the report helpers of the rulerun module.
+local T = require "check"
+local rr = require "rulerun"
+
+T.eq(rr.split_names("寒武纪、海光信息、龙芯中科、盛科通信等。"), { "寒武纪", "海光信息", "龙芯中科", "盛科通信" }, "、 and 等")
+T.eq(rr.split_names("中际旭创，工业富联,新易盛；天孚通信"), { "中际旭创", "工业富联", "新易盛", "天孚通信" }, "commas and ;")
+T.eq(rr.split_names("海光信息及寒武纪"), { "海光信息", "寒武纪" }, "及")
+T.eq(rr.split_names("中芯国际和华虹半导体等"), { "中芯国际", "华虹半导体" }, "和 and 等")
+T.eq(rr.split_names("和而泰、中和"), { "和而泰", "中和" }, "和 inside a short name stays")
+T.eq(rr.split_names("**长电科技**、通富微电 等；"), { "长电科技", "通富微电" }, "markup and trailing 等")
+T.eq(rr.split_names(""), {}, "empty")
+
+T.eq(rr.date("2024年09月19日"), "2024-09-19", "date 年月日")
+T.eq(rr.date("发布于 2024 年 6 月 26 日"), "2024-06-26", "date with spaces")
+T.eq(rr.date("2024年 9月 5日"), "2024-09-05", "date padded")
+T.eq(rr.date("2024-06-26"), "2024-06-26", "ISO")
+T.eq(rr.date("2024/6/26"), "2024-06-26", "slashes")
+T.eq(rr.date("——2024.09.18"), "2024-09-18", "dots")
+T.eq(rr.date("2024年13月40日 2023年1月2日"), "2023-01-02", "invalid dates skipped")
+T.eq(rr.date("9月 18 日"), nil, "no year, no date")
+T.eq(rr.asof_date("注:以上市值、涨跌幅信息截至北京时间 2024 年 9月 18 日"), "2024-09-18", "截至")
+T.eq(rr.asof_date("截止 2024年1月2日收盘"), "2024-01-02", "截止")
+T.eq(rr.asof_date("2024年1月2日"), nil, "no 截至")
+local doc = rr.document("头\n数据截至 2024 年 8月 28 日\n")
+T.eq(rr.asof_date(doc), "2024-08-28", "asof_date on a document")
+
+T.eq({ rr.rating_bounds("未来 6个月内,个股相对市场基准指数指数涨幅在 20%以上") }, { 6, 20 }, "以上")
+T.eq({ rr.rating_bounds("未来 6个月内,个股相对市场基准指数涨幅介于 10%与 20%之间") }, { 6, 10, 20 }, "介于")
+T.eq({ rr.rating_bounds("未来 6个月内,行业整体回报介于市场基准指数-5%与 5%之间") }, { 6, -5, 5 }, "介于 with words between")
+T.eq({ rr.rating_bounds("未来 6个月内,个股相对市场基准指数涨幅在-20%以下") }, { 6, nil, -20 }, "以下")
+T.eq({ rr.rating_bounds("未来12个月内,相对沪深300涨幅5%—15%") }, { 12, 5, 15 }, "range with dash")
+T.eq({ rr.rating_bounds("未来 6 个月内,相对收益 −10% 以下") }, { 6, nil, -10 }, "unicode minus")
+T.eq(rr.trim("  a b \n"), "a b", "trim")
+T.eq(rr.strip_markup("**国产算力链**"), "国产算力链", "strip_markup")
+T.done()

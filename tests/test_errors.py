@@ -1,0 +1,117 @@
+#!/usr/bin/env python3
+"""The CLI's error contract (docs/RULES.md, "When things go wrong"): each case
+checks the exit code, the message, and what was or was not written."""
+import os, subprocess, sys, tempfile
+
+RULERUN = sys.argv[1]
+failures = 0
+count = 0
+
+def check(cond, what, detail=""):
+    global failures, count
+    count += 1
+    if not cond:
+        failures += 1
+        print(f"FAIL {what}\n    {detail}")
+
+def run(*args):
+    return subprocess.run([RULERUN, *args], capture_output=True, text=True)
+
+def write(path, data, mode="w"):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, mode, **({} if "b" in mode else {"encoding": "utf-8"})) as f:
+        f.write(data)
+
+tmp = tempfile.mkdtemp(prefix="rr-errors-")
+docs = os.path.join(tmp, "docs")
+write(f"{docs}/a.txt", "风险提示\n技术不及预期；需求不及预期。\n")
+write(f"{docs}/b.txt", "BOOM\n风险提示\n竞争加剧。\n")
+write(f"{docs}/c.txt", "风险提示\n地缘政治风险。\n")
+
+GOOD = """local rr = require "rulerun"
+rr.table("risks", {"file", "seq", "risk"})
+rr.rule("risks", function(doc)
+  local sec = doc:section("风险提示")
+  for i, r in ipairs(sec:items{split = ";"}) do
+    rr.emit("risks", {seq = i, risk = r})
+  end
+  if doc:find("BOOM") then error("exploded on purpose") end
+end)
+"""
+write(f"{tmp}/good.lua", GOOD)
+
+# a syntax error: file:line: message, exit 2, nothing written, old output untouched
+write(f"{tmp}/syntax.lua", 'local rr = require "rulerun"\nrr.table("t", {"a"}\nrr.rule(function() end)\n')
+out = os.path.join(tmp, "out-syntax")
+write(f"{out}/t.csv", "old\n")
+p = run(f"{tmp}/syntax.lua", docs, "-o", out)
+check(p.returncode == 2, "syntax error exits 2", p.returncode)
+check(p.stderr.startswith(f"rulerun: {tmp}/syntax.lua:3:"), "syntax error names file and line", p.stderr)
+check(open(f"{out}/t.csv").read() == "old\n" and os.listdir(out) == ["t.csv"], "syntax error writes nothing", os.listdir(out))
+
+# an error while the rule file runs
+write(f"{tmp}/loaderr.lua", 'local rr = require "rulerun"\n\nerror("no config here")\n')
+p = run(f"{tmp}/loaderr.lua", docs, "-o", os.path.join(tmp, "out-load"))
+check(p.returncode == 2 and f"{tmp}/loaderr.lua:3: no config here" in p.stderr, "load error", p.stderr)
+check(not os.path.exists(os.path.join(tmp, "out-load")), "load error creates no output dir")
+
+# a missing rule file, a rule file that declares nothing
+p = run(f"{tmp}/missing.lua", docs)
+check(p.returncode == 2 and "missing.lua" in p.stderr, "missing rule file", p.stderr)
+write(f"{tmp}/empty.lua", "-- nothing\n")
+p = run(f"{tmp}/empty.lua", docs, "-o", os.path.join(tmp, "out-empty"))
+check(p.returncode == 2 and "declares no table" in p.stderr, "rule file without tables", p.stderr)
+
+# a runtime error in one document: one line naming document, rule and line; the rest go through
+out = os.path.join(tmp, "out-runtime")
+p = run(f"{tmp}/good.lua", docs, "-o", out, "-j", "2")
+check(p.returncode == 1, "a failed document exits 1", p.returncode)
+check(f"b.txt: rule 'risks' ({tmp}/good.lua:3): {tmp}/good.lua:8: exploded on purpose" in p.stderr,
+      "runtime error names document, rule and lines", p.stderr)
+check("1 of 3 documents failed" in p.stderr, "failure count", p.stderr)
+rows = open(f"{out}/risks.csv", encoding="utf-8").read()
+check(rows == "file,seq,risk\na.txt,1,技术不及预期\na.txt,2,需求不及预期\nc.txt,1,地缘政治风险\n",
+      "other documents keep their rows; the failing rule's rows are dropped", rows)
+
+# emitting an undeclared column
+write(f"{tmp}/column.lua", 'local rr = require "rulerun"\nrr.table("t", {"file", "a"})\n'
+      'rr.rule("cols", function(doc)\n  rr.emit("t", {a = 1, nope = 2})\nend)\n')
+p = run(f"{tmp}/column.lua", docs, "-o", os.path.join(tmp, "out-col"))
+check(p.returncode == 1, "unknown column exits 1", p.returncode)
+check(f"a.txt: rule 'cols' ({tmp}/column.lua:3): {tmp}/column.lua:4: table 't' has no column 'nope'" in p.stderr,
+      "unknown column names rule, line and column", p.stderr)
+
+# a file that is not UTF-8 is reported and skipped
+bad = os.path.join(tmp, "docs-bad")
+write(f"{bad}/a.txt", "风险提示\n技术不及预期。\n")
+write(f"{bad}/z.txt", "风险提示\n".encode("utf-8") + "需求".encode("gbk"), "wb")
+out = os.path.join(tmp, "out-utf8")
+p = run(f"{tmp}/good.lua", bad, "-o", out)
+check(p.returncode == 1 and "z.txt: not valid UTF-8 at byte 13 (skipped)" in p.stderr, "invalid UTF-8", p.stderr)
+check("a.txt,1,技术不及预期" in open(f"{out}/risks.csv", encoding="utf-8").read(), "valid file still done")
+
+# command-line mistakes
+p = run()
+check(p.returncode == 2 and "no rule file given" in p.stderr and "--help" in p.stderr, "no arguments", p.stderr)
+p = run(f"{tmp}/good.lua")
+check(p.returncode == 2 and "no report file or directory" in p.stderr, "no inputs", p.stderr)
+p = run("--frobnicate", f"{tmp}/good.lua", docs)
+check(p.returncode == 2 and "--frobnicate" in p.stderr, "unknown option", p.stderr)
+p = run("-j", "zero", f"{tmp}/good.lua", docs)
+check(p.returncode == 2 and "-j wants a number" in p.stderr, "bad -j", p.stderr)
+p = run(f"{tmp}/good.lua", f"{tmp}/nowhere", "-o", os.path.join(tmp, "out-nowhere"))
+check(p.returncode == 2 and f"{tmp}/nowhere: No such file or directory" in p.stderr, "missing input", p.stderr)
+check(not os.path.exists(os.path.join(tmp, "out-nowhere")), "missing input writes nothing")
+p = run("--help")
+check(p.returncode == 0 and "usage: rulerun" in p.stdout and "--out" in p.stdout and "exit status" in p.stdout,
+      "--help", p.stdout)
+p = run("--version")
+check(p.returncode == 0 and p.stdout.startswith("rulerun "), "--version", p.stdout)
+
+# an unwritable output location is an error, not a half-written file
+write(f"{tmp}/file-not-dir", "x")
+p = run(f"{tmp}/good.lua", docs, "-o", f"{tmp}/file-not-dir/out")
+check(p.returncode == 2 and "cannot create the output directory" in p.stderr, "unwritable output", p.stderr)
+
+print(f"{count - failures} passed, {failures} failed")
+sys.exit(1 if failures else 0)
