@@ -1,4 +1,4 @@
--- weekly.lua - recommendations, risks and rating definitions from weekly sector reports (周报/周跟踪).
+-- weekly.lua - recommendations, risks, rating definitions and quotes from weekly sector reports (周报/周跟踪).
 --
 -- What this format looks like (and why each step below is there):
 --   * the date is printed at the top ("2024年 09月 19日"), or only as the data
@@ -7,7 +7,8 @@
 --     and sometimes wrapped onto the next line or bold in Markdown;
 --   * 风险提示 lists risks separated by ；, wrapped anywhere; in some
 --     extractions the heading itself is lost and only the ；-list is left;
---   * the quote table (tab-separated) gives the tickers: "688041.SH<TAB>海光信息";
+--   * the quote table (tab-separated, sector cells merged, some rows shifted by
+--     the extraction) gives the tickers and the quotes table;
 --   * 投资评级声明 holds "公司评级 / 行业评级" and one "rating definition" line each.
 local rr = require "rulerun"
 local re = rr.re
@@ -16,6 +17,8 @@ rr.table("recommendations", { "file", "date", "sector", "company", "ticker" })
 rr.table("risks", { "file", "date", "seq", "risk" })
 rr.table("ratings", { "file", "scheme", "rating", "definition",
                       "horizon_months", "lower_pct", "upper_pct" })
+rr.table("quotes", { "file", "date", "sector", "code", "company", "market_cap", "unit",
+                     "chg_week_pct", "chg_month_pct", "chg_ytd_pct" })
 
 -- The publication date near the top, else the data cut-off date.
 local function report_date(doc)
@@ -28,15 +31,34 @@ local function report_date(doc)
   return date
 end
 
--- Company -> ticker, from the quote table's "code<TAB>…<TAB>name" cells.
-local CODE = [[(?m)(\d{4,6}\.(?:SH|SZ|BJ|HK|KS|TW)|[A-Z]{1,5}\.[ON])\t+([^\t\n]+)]]
-local function tickers(doc)
-  local t = {}
-  for code, name in doc:gmatch(CODE) do
-    name = rr.trim(name)
-    t[name] = t[name] or code
+-- The quote table: the tab-separated table whose header has 代码 (code).
+-- Merged sector cells are carried down; rows the PDF shifted are repaired.
+local function quote_table(doc)
+  local t = doc.vars.quotes
+  if t == nil then
+    local start = doc:find([[(?m)^[^\n]*代码\t]])
+    t = start and rr.tables.parse(doc:sub(start), { carry = { 1 } }) or false
+    doc.vars.quotes = t
   end
   return t
+end
+
+-- The column of t whose header matches pattern.
+local function column(t, pattern)
+  for i, name in ipairs(t.header) do
+    if re.test(name, pattern) then return i end
+  end
+end
+
+-- Company -> ticker, from the quote table.
+local function tickers(doc)
+  local t, codes = quote_table(doc), {}
+  if not t then return codes end
+  local code, company = column(t, "代码"), column(t, "公司|名称")
+  for _, row in ipairs(t.rows) do
+    codes[row[company]] = codes[row[company]] or row[code]
+  end
+  return codes
 end
 
 rr.rule("recommendations", function(doc)
@@ -85,5 +107,20 @@ rr.rule("ratings", function(doc)
       rr.emit("ratings", { scheme = scheme, rating = rating, definition = def,
                            horizon_months = months, lower_pct = lower, upper_pct = upper })
     end
+  end
+end)
+
+rr.rule("quotes", function(doc)
+  local t = quote_table(doc)
+  if not t then return end
+  local col = { sector = column(t, "板块|行业"), code = column(t, "代码"), company = column(t, "公司|名称"),
+                cap = column(t, "市值"), unit = column(t, "单位"), week = column(t, "本周"),
+                month = column(t, "本月"), ytd = column(t, "本年|年初") }
+  local date = report_date(doc)
+  for _, row in ipairs(t.rows) do
+    rr.emit("quotes", { date = date, sector = row[col.sector], code = row[col.code],
+                        company = row[col.company], market_cap = rr.number(row[col.cap]),
+                        unit = row[col.unit], chg_week_pct = rr.number(row[col.week]),
+                        chg_month_pct = rr.number(row[col.month]), chg_ytd_pct = rr.number(row[col.ytd]) })
   end
 end)

@@ -8,9 +8,11 @@ local core = require "rulerun.core"
 local re = require "rulerun.re"
 local document = require "rulerun.document"
 local section = require "rulerun.section"
+local tables = require "rulerun.tables"
 
 local M = {
   re = re,
+  tables = tables,         -- rr.tables.parse(text, opts): rows of cells
   table = core.table,      -- rr.table(name, {columns...})
   rule = core.rule,        -- rr.rule([name,] function(doc) ... end)
   emit = core.emit,        -- rr.emit(table, {column = value, ...})
@@ -85,6 +87,21 @@ local function num(s)
   if not s then return nil end
   s = re.gsub(s, "[−–]", "-")
   return math.tointeger(tonumber(s)) or tonumber(s)
+end
+
+local NUMBER = re.compile([[^\s*([+\-−–]?)\s*([\d,]*\.?\d+)\s*(%|亿|万)?\s*$]])
+local SCALE = { ["亿"] = 1e8, ["万"] = 1e4 }
+
+-- A number as reports print it: "1,689" -> 1689, "-5.33%" -> -5.33 (percent
+-- points), "−3" -> -3, "5.2亿" -> 520000000.  nil if s is not one.
+function M.number(s)
+  if type(s) ~= "string" then return nil end
+  local sign, digits, unit = NUMBER:match(s)
+  if not digits then return nil end
+  local v = tonumber((digits:gsub(",", "")))
+  if sign ~= "" and sign ~= "+" then v = -v end
+  if unit and SCALE[unit] then v = v * SCALE[unit] end
+  return math.tointeger(v) or v
 end
 
 local HORIZON = re.compile([[(\d+)\s*个?月]])
