@@ -1,4 +1,5 @@
--- weekly.lua - recommendations, risks, rating definitions and quotes from weekly sector reports (周报/周跟踪).
+-- weekly.lua - the six tables of a weekly sector report (周报/周跟踪): reports, analysts,
+-- recommendations, risks, rating definitions and quotes.
 --
 -- What this format looks like (and why each step below is there):
 --   * the date is printed at the top ("2024年 09月 19日"), or only as the data
@@ -9,7 +10,9 @@
 --     extractions the heading itself is lost and only the ；-list is left;
 --   * the quote table (tab-separated, sector cells merged, some rows shifted by
 --     the extraction) gives the tickers and the quotes table;
---   * 投资评级声明 holds "公司评级 / 行业评级" and one "rating definition" line each.
+--   * 投资评级声明 holds "公司评级 / 行业评级" and one "rating definition" line each;
+--   * the head is [date,] industry, the title wrapped over lines, then 投资要点;
+--     the industry rating, where given, reads "强于大市 (维持评级)".
 local rr = require "rulerun"
 local re = rr.re
 
@@ -17,6 +20,8 @@ rr.table("recommendations", { "file", "date", "sector", "company", "ticker" })
 rr.table("risks", { "file", "date", "seq", "risk" })
 rr.table("ratings", { "file", "scheme", "rating", "definition",
                       "horizon_months", "lower_pct", "upper_pct" })
+rr.table("reports", { "file", "date", "title", "broker", "industry", "industry_rating", "rating_action" })
+rr.table("analysts", { "file", "role", "name", "sac_id", "email" })
 rr.table("quotes", { "file", "date", "sector", "code", "company", "market_cap", "unit",
                      "chg_week_pct", "chg_month_pct", "chg_ytd_pct" })
 
@@ -122,5 +127,27 @@ rr.rule("quotes", function(doc)
                         company = row[col.company], market_cap = rr.number(row[col.cap]),
                         unit = row[col.unit], chg_week_pct = rr.number(row[col.week]),
                         chg_month_pct = rr.number(row[col.month]), chg_ytd_pct = rr.number(row[col.ytd]) })
+  end
+end)
+
+-- The head of the report: the industry on the first line with text (after a
+-- date, if the date comes first), then the title, wrapped, up to 投资要点.
+rr.rule("reports", function(doc)
+  local stop = doc:find("投资要点")
+  local last = stop and doc:line_at(stop) - 1 or math.min(#doc, 8)
+  local head = {}
+  for _, line in doc:lines(1, last) do
+    if line ~= "" and not rr.date(line) then head[#head + 1] = line end
+  end
+  local industry = table.remove(head, 1) or ""
+  local rating, action = rr.industry_rating(doc)
+  rr.emit("reports", { date = report_date(doc), title = rr.join_lines(head),
+                       broker = doc:match([[(\p{Han}{2,8}证券)(?:研究所|有限责任公司|股份有限公司)]]),
+                       industry = industry, industry_rating = rating, rating_action = action })
+end)
+
+rr.rule("analysts", function(doc)
+  for _, p in ipairs(rr.analysts(doc)) do
+    rr.emit("analysts", p)
   end
 end)

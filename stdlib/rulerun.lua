@@ -121,4 +121,46 @@ function M.rating_bounds(def)
   return horizon, num(above), num(below)
 end
 
+-- Joins wrapped lines back: no space between them, except between two ASCII
+-- letters or digits ("Scaling" + "Law" -> "Scaling Law").  lines: a list or a string.
+function M.join_lines(lines)
+  if type(lines) == "string" then lines = re.split(lines, "\n") end
+  local out = ""
+  for _, l in ipairs(lines) do
+    l = M.trim(l)
+    if l ~= "" then
+      if re.test(out, "[A-Za-z0-9]$") and re.test(l, "^[A-Za-z0-9]") then out = out .. " " end
+      out = out .. l
+    end
+  end
+  return out
+end
+
+local PERSON = re.compile([[(?:(分析师|证券分析师|研究员|联系人|研究助理)\s*:\s*)?(\p{Han}{2,4}?)\s*\(?\s*]] ..
+  [[(?:执业证书编号|证书编号|SAC\s*编号|SAC)?\s*:?\s*(S\d{13})\s*\)?]] ..
+  [[(?:\s*(?:邮箱|E-?mail)?\s*:?\s*([\w.+-]+@[\w-]+(?:\.[\w-]+)+))?]], "i")
+
+-- The people a report names with their SAC registration number (S + 13
+-- digits): { {role=, name=, sac_id=, email=}, ... } in order; role and email
+-- are "" where the report gives none.  s: a string or a document.
+function M.analysts(s)
+  local out, seen = {}, {}
+  for role, name, sac, email in PERSON:gmatch(s) do
+    if not seen[sac] then
+      seen[sac] = true
+      out[#out + 1] = { role = role or "", name = name, sac_id = sac, email = email or "" }
+    end
+  end
+  return out
+end
+
+local INDUSTRY_RATING = re.compile([[(强于大市|同步大市|跟随大市|弱于大市|优于大市|看好|中性|看淡|]] ..
+  [[买入|增持|推荐|谨慎推荐|超配|标配|低配)\s*\(\s*(维持|首次|上调|下调|调高|调低)(?:评级)?\s*\)]])
+
+-- An industry rating with its action: "强于大市 (维持评级)" -> "强于大市", "维持";
+-- "增持（维持）", "看好（首次）" likewise.  nil when s has none.
+function M.industry_rating(s)
+  return INDUSTRY_RATING:match(s)
+end
+
 return M
