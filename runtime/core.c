@@ -19,9 +19,26 @@
 /* ---- batches ------------------------------------------------------------- */
 
 void rr_batch_init(rr_batch *b, size_t ntables) {
-  b->tables = calloc(ntables ? ntables : 1, sizeof *b->tables);
-  b->rows = calloc(ntables ? ntables : 1, sizeof *b->rows);
-  b->ntables = (b->tables && b->rows) ? ntables : 0;
+  size_t n = ntables ? ntables : 1;
+  b->tables = calloc(n, sizeof *b->tables);
+  b->rows = calloc(n, sizeof *b->rows);
+  b->mark_len = calloc(n, sizeof *b->mark_len);
+  b->mark_rows = calloc(n, sizeof *b->mark_rows);
+  b->ntables = (b->tables && b->rows && b->mark_len && b->mark_rows) ? ntables : 0;
+}
+
+void rr_batch_mark(rr_batch *b) {
+  for (size_t i = 0; i < b->ntables; i++) {
+    b->mark_len[i] = b->tables[i].len;
+    b->mark_rows[i] = b->rows[i];
+  }
+}
+
+void rr_batch_rollback(rr_batch *b) {
+  for (size_t i = 0; i < b->ntables; i++) {
+    b->tables[i].len = b->mark_len[i];
+    b->rows[i] = b->mark_rows[i];
+  }
 }
 
 void rr_batch_reset(rr_batch *b) {
@@ -35,6 +52,8 @@ void rr_batch_free(rr_batch *b) {
   for (size_t i = 0; i < b->ntables; i++) rr_buf_free(&b->tables[i]);
   free(b->tables);
   free(b->rows);
+  free(b->mark_len);
+  free(b->mark_rows);
   memset(b, 0, sizeof *b);
 }
 
@@ -136,36 +155,33 @@ static int core_table(lua_State *L) {
   lua_Integer ncols = (lua_Integer)lua_rawlen(L, 2);
   luaL_argcheck(L, ncols > 0 && ncols <= MAX_COLUMNS, 2, "a table needs 1 to 256 columns");
   lua_newtable(L);                                         /* 4: column -> position */
-  rr_table_schema sc = {0};
-  sc.file_col = -1;
-  sc.cols = calloc((size_t)ncols, sizeof *sc.cols);
-  sc.name = strdup(name);
-  rr_table_schema *grown = realloc(ctx->tables, (size_t)(ctx->ntables + 1) * sizeof *grown);
-  if (!sc.cols || !sc.name || !grown) {
-    free(sc.cols); free(sc.name);
-    if (grown) ctx->tables = grown;
-    return luaL_error(L, "out of memory");
-  }
-  ctx->tables = grown;
+  int file_col = -1;
   for (lua_Integer i = 1; i <= ncols; i++) {
-    if (lua_rawgeti(L, 2, i) != LUA_TSTRING || lua_rawlen(L, -1) == 0) {
-      for (int c = 0; c < sc.ncols; c++) free(sc.cols[c]);
-      free(sc.cols); free(sc.name);
+    if (lua_rawgeti(L, 2, i) != LUA_TSTRING || lua_rawlen(L, -1) == 0)
       return luaL_error(L, "table '%s': column %d must be a non-empty string", name, (int)i);
-    }
     const char *col = lua_tostring(L, -1);
-    if (lua_getfield(L, 4, col) != LUA_TNIL) {
-      for (int c = 0; c < sc.ncols; c++) free(sc.cols[c]);
-      free(sc.cols); free(sc.name);
+    if (lua_getfield(L, 4, col) != LUA_TNIL)
       return luaL_error(L, "table '%s': column '%s' is declared twice", name, col);
-    }
     lua_pop(L, 1);
     lua_pushinteger(L, i - 1);
     lua_setfield(L, 4, col);
-    if (strcmp(col, "file") == 0) sc.file_col = (int)(i - 1);
-    sc.cols[sc.ncols++] = strdup(col);
-    if (!sc.cols[sc.ncols - 1]) return luaL_error(L, "out of memory");
+    if (strcmp(col, "file") == 0) file_col = (int)(i - 1);
     lua_pop(L, 1);
+  }
+  rr_table_schema sc = {NULL, calloc((size_t)ncols, sizeof(char *)), 0, file_col};
+  sc.name = strdup(name);
+  rr_table_schema *grown = realloc(ctx->tables, (size_t)(ctx->ntables + 1) * sizeof *grown);
+  if (grown) ctx->tables = grown;
+  for (lua_Integer i = 1; sc.cols && i <= ncols; i++) {
+    lua_rawgeti(L, 2, i);
+    if ((sc.cols[sc.ncols] = strdup(lua_tostring(L, -1))) != NULL) sc.ncols++;
+    lua_pop(L, 1);
+  }
+  if (!sc.name || !sc.cols || !grown || sc.ncols != ncols) {
+    for (int c = 0; c < sc.ncols; c++) free(sc.cols[c]);
+    free(sc.cols);
+    free(sc.name);
+    return luaL_error(L, "out of memory");
   }
   ctx->tables[ctx->ntables] = sc;
   lua_pushinteger(L, ctx->ntables);

@@ -215,13 +215,8 @@ static void run_rules(rr_engine *e, lua_State *L, rr_document *doc, doc_result *
   ctx->batch = &r->batch;
   ctx->doc_path = doc->path;
   size_t nrules = lua_rawlen(L, base + 1);
-  size_t len_before[256], rows_before[256];
   for (size_t i = 1; i <= nrules; i++) {
-    size_t nt = r->batch.ntables < 256 ? r->batch.ntables : 256;
-    for (size_t t = 0; t < nt; t++) {
-      len_before[t] = r->batch.tables[t].len;
-      rows_before[t] = r->batch.rows[t];
-    }
+    rr_batch_mark(&r->batch);
     lua_rawgeti(L, base + 1, (lua_Integer)i);                /* the rule record */
     lua_getfield(L, -1, "fn");
     lua_pushvalue(L, base + 3);
@@ -233,10 +228,7 @@ static void run_rules(rr_engine *e, lua_State *L, rr_document *doc, doc_result *
       lua_getfield(L, base + 4, "line");
       result_msg(r, "%s: rule '%s' (%s:%d): %s", doc->path, lua_tostring(L, -3),
                  lua_tostring(L, -2), (int)lua_tointeger(L, -1), msg);
-      for (size_t t = 0; t < nt; t++) {
-        r->batch.tables[t].len = len_before[t];
-        r->batch.rows[t] = rows_before[t];
-      }
+      rr_batch_rollback(&r->batch);
     }
     lua_settop(L, base + 3);
   }

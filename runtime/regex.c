@@ -315,14 +315,13 @@ static int gmatch_aux(lua_State *L) {
   return push_captures(L, re, sub.s);
 }
 
-static int re_gmatch_impl(lua_State *L, rr_regex *re, int regex_idx) {
+static int re_gmatch_impl(lua_State *L, int regex_idx) {
   subject sub = check_subject(L, 1);
   size_t start = check_init(L, 3, sub.len);
   lua_pushvalue(L, 1);
   lua_pushvalue(L, regex_idx);   /* keeps the regex alive */
   lua_pushinteger(L, (lua_Integer)start);
   lua_pushboolean(L, sub.trusted);
-  (void)re;
   lua_pushcclosure(L, gmatch_aux, 4);
   return 1;
 }
@@ -416,9 +415,9 @@ static int re_find(lua_State *L) { return re_find_impl(L, check_regex(L, 2, 4));
 static int re_match(lua_State *L) { return re_match_impl(L, check_regex(L, 2, 4)); }
 static int re_test(lua_State *L) { return re_test_impl(L, check_regex(L, 2, 4)); }
 static int re_gmatch(lua_State *L) {
-  rr_regex *re = check_regex(L, 2, 4);
+  check_regex(L, 2, 4);
   if (!luaL_testudata(L, 2, RR_REGEX)) lua_replace(L, 2);   /* the iterator keeps the regex */
-  return re_gmatch_impl(L, re, 2);
+  return re_gmatch_impl(L, 2);
 }
 static int re_gsub(lua_State *L) { return re_gsub_impl(L, check_regex(L, 2, 5)); }
 static int re_split(lua_State *L) { return re_split_impl(L, check_regex(L, 2, 4)); }
@@ -433,7 +432,7 @@ static rr_regex *self(lua_State *L) {
 static int m_find(lua_State *L) { return re_find_impl(L, self(L)); }
 static int m_match(lua_State *L) { return re_match_impl(L, self(L)); }
 static int m_test(lua_State *L) { return re_test_impl(L, self(L)); }
-static int m_gmatch(lua_State *L) { rr_regex *re = self(L); return re_gmatch_impl(L, re, 2); }
+static int m_gmatch(lua_State *L) { self(L); return re_gmatch_impl(L, 2); }
 static int m_gsub(lua_State *L) { return re_gsub_impl(L, self(L)); }
 static int m_split(lua_State *L) { return re_split_impl(L, self(L)); }
 

@@ -79,6 +79,7 @@ typedef struct rr_table_schema {
 typedef struct rr_batch {   /* the rows one document produced */
   rr_buf *tables;          /* CSV text per table */
   size_t *rows;            /* row count per table */
+  size_t *mark_len, *mark_rows;   /* rr_batch_mark: where a rule started */
   size_t ntables;
 } rr_batch;
 
@@ -93,6 +94,9 @@ typedef struct rr_luactx {
 rr_luactx *rr_luactx_get(lua_State *L);
 void rr_batch_init(rr_batch *b, size_t ntables);
 void rr_batch_reset(rr_batch *b);
+/* Remembers the end of every table; rollback drops what was added since. */
+void rr_batch_mark(rr_batch *b);
+void rr_batch_rollback(rr_batch *b);
 void rr_batch_free(rr_batch *b);
 /* Appends one CSV field (quoted only where needed) to b. */
 int rr_csv_field(rr_buf *b, const char *s, size_t n, int excel);

@@ -131,16 +131,29 @@ static int heading_like(span line, int after_sentence, int item_kind) {
   return kind != MK_NONE || after_sentence;
 }
 
-/* If line is a heading for one of names (array at index spec), returns the
- * name's index (1-based) and sets *inl to the text after ':' (may be empty). */
-static int match_heading(lua_State *L, int spec, span line, span *inl) {
+/* The heading names of spec (its array part), read once per search; the
+ * strings stay referenced by spec.  Pushes the userdata that holds them. */
+static span *heading_names(lua_State *L, int spec, int *n) {
+  int count = (int)lua_rawlen(L, spec);
+  span *names = lua_newuserdatauv(L, (size_t)(count ? count : 1) * sizeof *names, 0);
+  *n = 0;
+  for (int i = 1; i <= count; i++) {
+    if (lua_rawgeti(L, spec, i) == LUA_TSTRING && lua_rawlen(L, -1) > 0) {
+      names[*n].s = lua_tolstring(L, -1, &names[*n].len);
+      (*n)++;
+    }
+    lua_pop(L, 1);
+  }
+  return names;
+}
+
+/* If line is a heading for one of the names, returns its index in names and
+ * sets *inl to the text after ':' (may be empty); -1 if it is none. */
+static int match_heading(const span *names, int nnames, span line, span *inl) {
   strip_markers(&line);
-  for (lua_Integer i = 1;; i++) {
-    if (lua_rawgeti(L, spec, i) != LUA_TSTRING) { lua_pop(L, 1); return 0; }
-    size_t nl;
-    const char *name = lua_tolstring(L, -1, &nl);
-    lua_pop(L, 1);                                   /* still referenced by spec */
-    if (nl == 0 || line.len < nl || memcmp(line.s, name, nl) != 0) continue;
+  for (int i = 0; i < nnames; i++) {
+    size_t nl = names[i].len;
+    if (line.len < nl || memcmp(line.s, names[i].s, nl) != 0) continue;
     span rest = {line.s + nl, line.len - nl};
     for (;;) {
       rest = trim(rest);
@@ -148,14 +161,15 @@ static int match_heading(lua_State *L, int spec, span line, span *inl) {
       if (starts(rest.s, rest.len, "】")) { rest.s += 3; rest.len -= 3; continue; }
       break;
     }
-    if (rest.len == 0) { inl->s = rest.s; inl->len = 0; return (int)i; }
+    if (rest.len == 0) { inl->s = rest.s; inl->len = 0; return i; }
     if (rest.s[0] == ':') {
       rest.s++, rest.len--;
       while (rest = trim(rest), starts(rest.s, rest.len, "**")) rest.s += 2, rest.len -= 2;
       *inl = rest;
-      return (int)i;
+      return i;
     }
   }
+  return -1;
 }
 
 /* ---- the scan ------------------------------------------------------------ */
@@ -239,13 +253,13 @@ static size_t body_end(lua_State *L, const rr_document *d, size_t first, const s
 }
 
 /* Pushes a section table. */
-static void push_section(lua_State *L, int docidx, const char *heading, size_t line,
+static void push_section(lua_State *L, int docidx, const span *heading, size_t line,
                          size_t first, size_t last, span inl) {
   lua_createtable(L, 0, 7);
   lua_pushvalue(L, docidx);
   lua_setfield(L, -2, "doc");
   if (heading) {
-    lua_pushstring(L, heading);
+    lua_pushlstring(L, heading->s, heading->len);
     lua_setfield(L, -2, "heading");
     lua_pushinteger(L, (lua_Integer)line);
     lua_setfield(L, -2, "line");
@@ -275,18 +289,17 @@ static int find_sections(lua_State *L, int all) {
   lua_settop(L, 2);
   scan_opts o;
   read_opts(L, 2, &o);
+  int nnames;
+  span *names = heading_names(L, 2, &nnames);
   if (all) lua_newtable(L);
   int result = lua_gettop(L);
   lua_Integer n = 0;
   for (size_t i = o.from < 1 ? 1 : (size_t)o.from; i <= d->text.nlines; i++) {
     span inl;
-    int which = match_heading(L, 2, doc_line(d, i), &inl);
-    if (!which) continue;
-    lua_rawgeti(L, 2, which);
-    const char *name = lua_tostring(L, -1);
+    int which = match_heading(names, nnames, doc_line(d, i), &inl);
+    if (which < 0) continue;
     size_t last = body_end(L, d, i + 1, &o, inl.len ? ends_sentence(inl) : 0);
-    push_section(L, 1, name, i, i + 1, last, inl);
-    lua_remove(L, -2);
+    push_section(L, 1, &names[which], i, i + 1, last, inl);
     if (!all) return 1;
     lua_rawseti(L, result, ++n);
     i = last > i ? last : i;

@@ -25,7 +25,7 @@
 
 enum { T_EMPTY, T_CODE, T_NUM, T_TEXT };
 
-typedef struct cell { const char *s; size_t len; } cell;
+typedef struct cell { const char *s; size_t len; int type; } cell;
 
 typedef struct row {
   cell c[MAX_COLS];
@@ -62,17 +62,20 @@ static int looks_number(const char *s, size_t n) {
   return d > 0 && i == n;
 }
 
-static int cell_type(cell c) {
-  if (!c.len) return T_EMPTY;
-  if (looks_code(c.s, c.len)) return T_CODE;
-  if (looks_number(c.s, c.len)) return T_NUM;
+static int cell_type(const char *s, size_t n) {
+  if (!n) return T_EMPTY;
+  if (looks_code(s, n)) return T_CODE;
+  if (looks_number(s, n)) return T_NUM;
   return T_TEXT;
 }
 
-static cell trim_cell(const char *s, size_t n) {
+static const cell empty_cell = {"", 0, T_EMPTY};
+
+/* A trimmed cell with its type. */
+static cell make_cell(const char *s, size_t n) {
   while (n && (*s == ' ')) s++, n--;
   while (n && s[n - 1] == ' ') n--;
-  cell c = {s, n};
+  cell c = {s, n, cell_type(s, n)};
   return c;
 }
 
@@ -82,7 +85,7 @@ static void split_line(const char *s, size_t n, row *r) {
   size_t a = 0;
   for (size_t i = 0; i <= n && r->n < MAX_COLS; i++) {
     if (i == n || s[i] == '\t') {
-      r->c[r->n++] = trim_cell(s + a, i - a);
+      r->c[r->n++] = make_cell(s + a, i - a);
       a = i + 1;
     }
   }
@@ -94,7 +97,7 @@ static void split_line(const char *s, size_t n, row *r) {
 static int fit(const row *r, int sh, const int *type, int ncols) {
   int score = 0;
   for (int k = 0; k < r->n; k++) {
-    int col = k - sh, t = cell_type(r->c[k]);
+    int col = k - sh, t = r->c[k].type;
     if (t == T_EMPTY) continue;
     if (col < 0 || col >= ncols) score -= 2;
     else score += type[col] == t ? 1 : -1;
@@ -112,21 +115,21 @@ static void repair(row *r, const int *type, int ncols) {
     row out = {0};
     for (int col = 0; col < ncols && col < MAX_COLS; col++) {
       int k = col + best;
-      if (k >= 0 && k < r->n) out.c[col] = r->c[k];
+      out.c[col] = (k >= 0 && k < r->n) ? r->c[k] : empty_cell;
     }
     out.n = ncols;
     *r = out;
   }
-  while (r->n < ncols) r->c[r->n++] = (cell){"", 0};
+  while (r->n < ncols) r->c[r->n++] = empty_cell;
   /* a lone cell beside its own empty column */
   for (int k = 0; k < r->n; k++) {
-    int t = cell_type(r->c[k]);
+    int t = r->c[k].type;
     if (t == T_EMPTY || t == type[k]) continue;
     for (int d = -1; d <= 1; d += 2) {
       int j = k + d;
       if (j >= 0 && j < ncols && !r->c[j].len && type[j] == t) {
         r->c[j] = r->c[k];
-        r->c[k] = (cell){"", 0};
+        r->c[k] = empty_cell;
         break;
       }
     }
@@ -205,8 +208,8 @@ static int tables_parse(lua_State *L) {
   } else {
     while (nhead < nrows && nhead < MAX_HEADER) {
       int numeric = 0;
-      for (int k = 0; k < rows[nhead].n; k++) numeric |= cell_type(rows[nhead].c[k]) <= T_NUM &&
-                                                        rows[nhead].c[k].len;
+      for (int k = 0; k < rows[nhead].n; k++)
+        numeric |= rows[nhead].c[k].type == T_CODE || rows[nhead].c[k].type == T_NUM;
       if (numeric) break;
       nhead++;
     }
@@ -222,7 +225,7 @@ static int tables_parse(lua_State *L) {
   for (int k = 0; k < ncols; k++) {
     int votes[4] = {0};
     for (int i = nhead; i < nrows; i++)
-      if (k < rows[i].n) votes[cell_type(rows[i].c[k])]++;
+      if (k < rows[i].n) votes[rows[i].c[k].type]++;
     type[k] = T_TEXT;
     if (votes[T_CODE] > votes[T_TEXT] && votes[T_CODE] >= votes[T_NUM]) type[k] = T_CODE;
     else if (votes[T_NUM] > votes[T_TEXT] && votes[T_NUM] > votes[T_CODE]) type[k] = T_NUM;
@@ -234,11 +237,11 @@ static int tables_parse(lua_State *L) {
   for (int k = 0; k < ncols; k++) {
     luaL_buffinit(L, &b);
     for (int h = 0; h < nhead; h++) {
-      cell c = k < rows[h].n ? rows[h].c[k] : (cell){"", 0};
+      cell c = k < rows[h].n ? rows[h].c[k] : empty_cell;
       if (!c.len && h + 1 < nhead) {            /* merged: the nearest name to the left */
         for (int j = k - 1; j >= 0 && !c.len; j--) c = j < rows[h].n ? rows[h].c[j] : c;
         int below = k < rows[h + 1].n && rows[h + 1].c[k].len;
-        if (!below) c = (cell){"", 0};
+        if (!below) c = empty_cell;
       }
       if (!c.len) continue;
       if (luaL_bufflen(&b)) luaL_addchar(&b, '/');

@@ -83,12 +83,6 @@ function M.asof_date(s, init)
   return M.date(date), b
 end
 
-local function num(s)
-  if not s then return nil end
-  s = re.gsub(s, "[−–]", "-")
-  return math.tointeger(tonumber(s)) or tonumber(s)
-end
-
 local NUMBER = re.compile([[^\s*([+\-−–]?)\s*([\d,]*\.?\d+)\s*(%|亿|万)?\s*$]])
 local SCALE = { ["亿"] = 1e8, ["万"] = 1e4 }
 
@@ -113,12 +107,11 @@ local BELOW = re.compile([[([+\-−–]?\d+(?:\.\d+)?)\s*%\s*(?:以下|之下)]]
 -- Reads a rating definition such as "未来 6个月内，个股相对市场基准指数涨幅介于-10%与 10%之间":
 -- returns horizon in months, lower and upper bound in percent (nil where open).
 function M.rating_bounds(def)
-  local horizon = num(HORIZON:match(def))
+  local horizon = M.number(HORIZON:match(def))
   local lo, hi = BETWEEN:match(def)
   if not lo then lo, hi = RANGE:match(def) end
-  if lo then return horizon, num(lo), num(hi) end
-  local above, below = ABOVE:match(def), BELOW:match(def)
-  return horizon, num(above), num(below)
+  if lo then return horizon, M.number(lo), M.number(hi) end
+  return horizon, M.number(ABOVE:match(def)), M.number(BELOW:match(def))
 end
 
 -- Joins wrapped lines back: no space between them, except between two ASCII

@@ -73,6 +73,14 @@ rows = open(f"{out}/risks.csv", encoding="utf-8").read()
 check(rows == "file,seq,risk\na.txt,1,技术不及预期\na.txt,2,需求不及预期\nc.txt,1,地缘政治风险\n",
       "other documents keep their rows; the failing rule's rows are dropped", rows)
 
+# a failing rule's rows are dropped in every table, however many are declared
+write(f"{tmp}/many.lua", 'local rr = require "rulerun"\nfor i = 1, 300 do rr.table("t" .. i, {"file", "v"}) end\n'
+      'rr.rule("many", function(doc)\n  rr.emit("t300", {v = 1})\n  if doc:find("BOOM") then error("late") end\nend)\n')
+out = os.path.join(tmp, "out-many")
+p = run(f"{tmp}/many.lua", docs, "-o", out)
+rows = open(f"{out}/t300.csv", encoding="utf-8").read()
+check(p.returncode == 1 and rows == "file,v\na.txt,1\nc.txt,1\n", "rollback past 256 tables", rows)
+
 # emitting an undeclared column
 write(f"{tmp}/column.lua", 'local rr = require "rulerun"\nrr.table("t", {"file", "a"})\n'
       'rr.rule("cols", function(doc)\n  rr.emit("t", {a = 1, nope = 2})\nend)\n')
