@@ -1,22 +1,40 @@
-/* tables.c - rulerun.tables: rows of cells from the tables reports carry (tab-separated for now).
+/* tables.c - rulerun.tables: rows of cells from the tables reports carry.
  *
- * tables.parse(text [, opts]) -> { header = {...}, rows = { {...}, ... } }
- * for the first table in text: its lines have tabs; it ends at the first
- * line with text but no tab.
+ * tables.parse(text [, opts]) -> { header = {...}, rows = { {...}, ... },
+ *                                  shape = "tab"|"space"|"markdown"|"html",
+ *                                  first = i, stop = j }
+ * for the first table in text at or after opts.init, or nil when there is
+ * none.  text[first, stop) is what the table took; tables.all(text, opts)
+ * gives every table in order.
  *
- * Header lines are the leading lines with no numeric cell (at most 3); a
- * header cell left empty beside a filled one is a merged cell and takes its
- * name ("股价涨跌幅" over 本周/本月/本年 gives 股价涨跌幅/本周 ...).  Each
- * column gets a type (code, number, text) from the majority of its cells; a
- * row that PDF extraction shifted by one cell is moved back when that makes
- * more of its cells fit their columns, and a lone cell that landed in the
- * empty column beside its own is moved there.  opts.carry lists columns
- * (1-based numbers or header names) whose empty cells repeat the cell above.
+ * Four shapes, found by looking at the lines (opts.shape forces one):
+ *   tab       lines with tabs; ends at the first line with text but no tab;
+ *   markdown  lines "| a | b |", a "|---|" line under the header;
+ *   html      <table> ... </table>, rowspan and colspan expanded (the cell's
+ *             text is repeated in every slot it covers);
+ *   space     two or more lines whose cells are separated by runs of two or
+ *             more spaces; cells go to the column they overlap most, so
+ *             empty cells stay empty.  Normalised text has runs of spaces
+ *             collapsed, so this shape needs the original bytes (see
+ *             rr.find_table) and opts.normalize = true to fold the cells.
+ *
+ * Header lines are given (markdown's separator, html's <th> rows, opts.header)
+ * or else the leading lines with no numeric cell (at most 3).  Several header
+ * lines are joined per column: "股价涨跌幅" over 本周/本月 gives "股价涨跌幅/本周";
+ * a header cell left empty beside a filled one is a merged cell and takes its
+ * left neighbour's name.  Each column gets a type (code, number, text) from
+ * the majority of its cells; in tab and markdown tables a row that PDF
+ * extraction shifted by one cell is moved back when that makes more of its
+ * cells fit their columns, and a lone cell that landed in the empty column
+ * beside its own is moved there.  opts.carry lists columns (1-based numbers or
+ * header names) whose empty cells repeat the cell above.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include <lauxlib.h>
 #include <lua.h>
+#include <utf8proc.h>
 
 #include "rr_internal.h"
 
@@ -24,13 +42,54 @@
 #define MAX_HEADER 3
 
 enum { T_EMPTY, T_CODE, T_NUM, T_TEXT };
+enum { S_NONE, S_TAB, S_SPACE, S_MARKDOWN, S_HTML };
+static const char *const shape_names[] = {"auto", "tab", "space", "markdown", "html", NULL};
 
-typedef struct cell { const char *s; size_t len; int type; } cell;
+/* A cell is a slice of the input, or (off, len) in the arena when it had to
+ * be rewritten (html entities, normalised space-table cells). */
+typedef struct cell {
+  const char *s;
+  size_t off, len;
+  int type;
+  int col0, col1;        /* display columns (space shape) */
+} cell;
 
 typedef struct row {
   cell c[MAX_COLS];
   int n;
+  int head;              /* html: a row of <th> */
 } row;
+
+/* Parse state in a userdata, so a Lua error cannot leak it. */
+typedef struct grid {
+  row *rows;
+  int nrows, cap;
+  rr_buf arena;
+} grid;
+
+static int grid_gc(lua_State *L) {
+  grid *g = lua_touserdata(L, 1);
+  free(g->rows);
+  rr_buf_free(&g->arena);
+  g->rows = NULL;
+  return 0;
+}
+
+static row *grid_add(lua_State *L, grid *g) {
+  if (g->nrows == g->cap) {
+    int cap = g->cap ? 2 * g->cap : 16;
+    row *r = realloc(g->rows, (size_t)cap * sizeof *r);
+    if (!r) luaL_error(L, "tables: out of memory");
+    g->rows = r;
+    g->cap = cap;
+  }
+  row *r = &g->rows[g->nrows++];
+  r->n = 0;
+  r->head = 0;
+  return r;
+}
+
+static const char *cell_str(const grid *g, const cell *c) { return c->s ? c->s : g->arena.s + c->off; }
 
 static int is_digit(char c) { return c >= '0' && c <= '9'; }
 static int is_upper(char c) { return c >= 'A' && c <= 'Z'; }
@@ -69,28 +128,333 @@ static int cell_type(const char *s, size_t n) {
   return T_TEXT;
 }
 
-static const cell empty_cell = {"", 0, T_EMPTY};
+static const cell empty_cell = {"", 0, 0, T_EMPTY, 0, 0};
 
-/* A trimmed cell with its type. */
+static int is_blank(char c) { return c == ' ' || c == '\r' || c == '\n' || c == '\t'; }
+
+/* A trimmed slice of the input with its type. */
 static cell make_cell(const char *s, size_t n) {
-  while (n && (*s == ' ')) s++, n--;
-  while (n && s[n - 1] == ' ') n--;
-  cell c = {s, n, cell_type(s, n)};
+  while (n && is_blank(*s)) s++, n--;
+  while (n && is_blank(s[n - 1])) n--;
+  cell c = {s, 0, n, cell_type(s, n), 0, 0};
   return c;
 }
 
-/* Splits one line on tabs; trailing empty cells are dropped. */
-static void split_line(const char *s, size_t n, row *r) {
-  r->n = 0;
-  size_t a = 0;
-  for (size_t i = 0; i <= n && r->n < MAX_COLS; i++) {
-    if (i == n || s[i] == '\t') {
-      r->c[r->n++] = make_cell(s + a, i - a);
-      a = i + 1;
-    }
-  }
+static void add_cell(row *r, cell c) {
+  if (r->n < MAX_COLS) r->c[r->n++] = c;
+}
+
+static void drop_trailing_empty(row *r) {
   while (r->n && !r->c[r->n - 1].len) r->n--;
 }
+
+/* ---- lines -------------------------------------------------------------- */
+
+static size_t line_end(const char *s, size_t n, size_t a) {
+  const char *nl = memchr(s + a, '\n', n - a);
+  return nl ? (size_t)(nl - s) : n;
+}
+
+static int line_blank(const char *s, size_t a, size_t b) {
+  for (size_t i = a; i < b; i++) if (!is_blank(s[i])) return 0;
+  return 1;
+}
+
+static int has_tab(const char *s, size_t a, size_t b) { return memchr(s + a, '\t', b - a) != NULL; }
+
+/* "| a | b |": starts with a pipe (after blanks) and has another. */
+static int is_md_line(const char *s, size_t a, size_t b) {
+  while (a < b && s[a] == ' ') a++;
+  return a < b && s[a] == '|' && memchr(s + a + 1, '|', b - a - 1) != NULL;
+}
+
+/* "|---|:--:|": only pipes, dashes, colons and blanks, with a dash. */
+static int is_md_separator(const char *s, size_t a, size_t b) {
+  int dash = 0;
+  for (size_t i = a; i < b; i++) {
+    if (s[i] == '-') dash = 1;
+    else if (s[i] != '|' && s[i] != ':' && !is_blank(s[i])) return 0;
+  }
+  return dash;
+}
+
+static int starts_ci(const char *s, size_t n, const char *lit) {
+  size_t k = strlen(lit);
+  if (n < k) return 0;
+  for (size_t i = 0; i < k; i++) {
+    char c = s[i];
+    if (c >= 'A' && c <= 'Z') c = (char)(c - 'A' + 'a');
+    if (c != lit[i]) return 0;
+  }
+  return 1;
+}
+
+static const char *find_ci(const char *s, size_t n, const char *lit) {
+  size_t k = strlen(lit);
+  for (size_t i = 0; i + k <= n; i++)
+    if ((s[i] == '<' || s[i] == lit[0]) && starts_ci(s + i, n - i, lit)) return s + i;
+  return NULL;
+}
+
+/* ---- space-aligned ------------------------------------------------------ */
+
+/* Splits a line on runs of two or more spaces (an ideographic space counts
+ * as two); records each cell's display columns. */
+static void split_spaced(const char *s, size_t a, size_t b, row *r) {
+  r->n = 0;
+  int col = 0, gap = 0, start_col = 0;
+  size_t start = (size_t)-1, last = a;
+  for (size_t i = a; i < b;) {
+    unsigned char c = (unsigned char)s[i];
+    size_t len = 1;
+    int w = 1, space = 0;
+    if (c == ' ' || c == '\t') space = c == '\t' ? 2 : 1;
+    else if (c >= 0x80) {
+      utf8proc_int32_t cp;
+      utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(b - i), &cp);
+      if (k <= 0) k = 1, cp = 0xFFFD;
+      len = (size_t)k;
+      if (cp == 0x3000) space = 2;
+      else w = utf8proc_charwidth(cp) == 2 ? 2 : 1;
+    }
+    if (space) {
+      gap += space;
+      col += space;
+    } else {
+      if (start != (size_t)-1 && gap >= 2) {
+        cell x = make_cell(s + start, last - start);
+        x.col0 = start_col, x.col1 = col - gap;
+        add_cell(r, x);
+        start = (size_t)-1;
+      }
+      if (start == (size_t)-1) start = i, start_col = col;
+      gap = 0;
+      col += w;
+      last = i + len;
+    }
+    i += len;
+  }
+  if (start != (size_t)-1) {
+    cell x = make_cell(s + start, last - start);
+    x.col0 = start_col, x.col1 = col - gap;
+    add_cell(r, x);
+  }
+}
+
+static int spaced_cells(const char *s, size_t a, size_t b) {
+  row r;
+  split_spaced(s, a, b, &r);
+  return r.n;
+}
+
+/* ---- html --------------------------------------------------------------- */
+
+/* The value of attribute name in a tag, or 1. */
+static int tag_span(const char *t, size_t n, const char *name) {
+  const char *p = find_ci(t, n, name);
+  if (!p) return 1;
+  p += strlen(name);
+  while (p < t + n && (*p == ' ' || *p == '=' || *p == '"' || *p == '\'')) p++;
+  int v = 0;
+  while (p < t + n && is_digit(*p) && v < 1000) v = v * 10 + (*p++ - '0');
+  return v < 1 ? 1 : v > MAX_COLS ? MAX_COLS : v;
+}
+
+static void put_utf8(rr_buf *b, unsigned long cp) {
+  utf8proc_uint8_t tmp[4];
+  utf8proc_ssize_t k = utf8proc_encode_char((utf8proc_int32_t)cp, tmp);
+  if (k > 0) rr_buf_add(b, tmp, (size_t)k);
+}
+
+/* Cell text: tags dropped (<br> becomes a space), entities decoded, white
+ * space folded to one space.  Written to the arena; returns the cell. */
+static cell html_text(grid *g, const char *s, size_t n) {
+  rr_buf *b = &g->arena;
+  size_t off = b->len;
+  int space = 0;
+  for (size_t i = 0; i < n;) {
+    char c = s[i];
+    if (c == '<') {
+      const char *gt = memchr(s + i, '>', n - i);
+      i = gt ? (size_t)(gt - s) + 1 : n;
+      space = 1;
+      continue;
+    }
+    if (is_blank(c)) { space = 1; i++; continue; }
+    if (space && b->len > off) rr_buf_add(b, " ", 1);
+    space = 0;
+    if (c == '&') {
+      const char *semi = memchr(s + i, ';', n - i < 12 ? n - i : 12);
+      if (semi) {
+        const char *e = s + i + 1;
+        size_t k = (size_t)(semi - e);
+        unsigned long cp = 0;
+        if (k > 1 && e[0] == '#') {
+          cp = (e[1] == 'x' || e[1] == 'X') ? strtoul(e + 2, NULL, 16) : strtoul(e + 1, NULL, 10);
+        } else if (k == 3 && !memcmp(e, "amp", 3)) cp = '&';
+        else if (k == 2 && !memcmp(e, "lt", 2)) cp = '<';
+        else if (k == 2 && !memcmp(e, "gt", 2)) cp = '>';
+        else if (k == 4 && !memcmp(e, "quot", 4)) cp = '"';
+        else if (k == 4 && !memcmp(e, "apos", 4)) cp = '\'';
+        else if (k == 4 && !memcmp(e, "nbsp", 4)) cp = ' ';
+        if (cp && cp <= 0x10FFFF) {
+          if (cp == ' ') space = 1;
+          else put_utf8(b, cp);
+          i = (size_t)(semi - s) + 1;
+          continue;
+        }
+      }
+    }
+    rr_buf_add(b, &s[i], 1);
+    i++;
+  }
+  cell x = {NULL, off, b->len - off, T_EMPTY, 0, 0};
+  x.type = cell_type(b->s + off, x.len);
+  return x;
+}
+
+/* Ends an html row: slots that rowspans above still cover are filled. */
+static void finish_row(grid *g, row *r, int col, cell *pending, int *left) {
+  if (!r) return;
+  for (; col < MAX_COLS; col++) {
+    if (!left[col]) continue;
+    for (int k = r->n; k < col; k++) r->c[k] = empty_cell;
+    r->c[col] = pending[col];
+    left[col]--;
+    if (col >= r->n) r->n = col + 1;
+  }
+  if (!r->n) g->nrows--;
+}
+
+/* Rows of an html table in s[0, n): rowspan/colspan expanded. */
+static void read_html(lua_State *L, grid *g, const char *s, size_t n) {
+  cell pending[MAX_COLS];
+  int left[MAX_COLS] = {0};          /* rows a rowspan still covers */
+  row *r = NULL;
+  int col = 0;
+  for (size_t i = 0; i < n;) {
+    const char *lt = memchr(s + i, '<', n - i);
+    if (!lt) break;
+    i = (size_t)(lt - s);
+    const char *gt = memchr(s + i, '>', n - i);
+    if (!gt) break;
+    size_t tag_len = (size_t)(gt - lt) + 1;
+    if (starts_ci(lt, tag_len, "<tr")) {
+      finish_row(g, r, col, pending, left);
+      r = grid_add(L, g);
+      r->head = 1;
+      col = 0;
+    } else if (r && (starts_ci(lt, tag_len, "<td") || starts_ci(lt, tag_len, "<th"))) {
+      int th = lt[2] == 'h' || lt[2] == 'H';
+      int cs = tag_span(lt, tag_len, "colspan"), rs = tag_span(lt, tag_len, "rowspan");
+      /* the content runs to the next cell, row or table tag */
+      size_t a = i + tag_len, b = a;
+      while (b < n) {
+        const char *q = memchr(s + b, '<', n - b);
+        if (!q) { b = n; break; }
+        b = (size_t)(q - s);
+        if (starts_ci(q, n - b, "</t") || starts_ci(q, n - b, "<td") || starts_ci(q, n - b, "<th") ||
+            starts_ci(q, n - b, "<tr"))
+          break;
+        b++;
+      }
+      cell x = html_text(g, s + a, b - a);
+      r->head &= th;
+      while (col < MAX_COLS && left[col]) {
+        r->c[col] = pending[col];
+        left[col]--;
+        col++;
+      }
+      for (int k = 0; k < cs && col < MAX_COLS; k++, col++) {
+        r->c[col] = x;
+        if (rs > 1) pending[col] = x, left[col] = rs - 1;
+      }
+      if (col > r->n) r->n = col;
+      i = b;
+      continue;
+    } else if (r && starts_ci(lt, tag_len, "</tr")) {
+      finish_row(g, r, col, pending, left);
+      r = NULL;
+    }
+    i += tag_len;
+  }
+  finish_row(g, r, col, pending, left);
+}
+
+/* ---- finding a table ---------------------------------------------------- */
+
+/* The shape of the table that starts on the line at a, or S_NONE. */
+static int shape_at(const char *s, size_t n, size_t a, int want) {
+  size_t b = line_end(s, n, a);
+  if ((want == S_NONE || want == S_HTML) && find_ci(s + a, b - a, "<table")) return S_HTML;
+  if ((want == S_NONE || want == S_MARKDOWN) && is_md_line(s, a, b)) return S_MARKDOWN;
+  if ((want == S_NONE || want == S_TAB) && has_tab(s, a, b)) return S_TAB;
+  if ((want == S_NONE || want == S_SPACE) && spaced_cells(s, a, b) >= 2 && b < n) {
+    size_t c = b + 1, d = line_end(s, n, c);
+    if (spaced_cells(s, c, d) >= 2) return S_SPACE;
+  }
+  return S_NONE;
+}
+
+/* Where the table of shape that starts at line a ends (the first byte after it). */
+static size_t table_stop(const char *s, size_t n, size_t a, int shape) {
+  if (shape == S_HTML) {
+    const char *e = find_ci(s + a, n - a, "</table>");
+    return e ? (size_t)(e - s) + 8 : n;
+  }
+  size_t last = a;   /* the end of the last line that belongs */
+  for (size_t p = a; p < n;) {
+    size_t b = line_end(s, n, p);
+    int blank = line_blank(s, p, b), in;
+    switch (shape) {
+    case S_TAB: in = has_tab(s, p, b); if (blank) { p = b + 1; continue; } break;
+    case S_MARKDOWN: in = is_md_line(s, p, b); break;
+    default: in = !blank && spaced_cells(s, p, b) >= 2; break;
+    }
+    if (!in) break;
+    last = b < n ? b + 1 : n;
+    p = b + 1;
+  }
+  return last;
+}
+
+/* Rows of a line-shaped table in s[a, stop). Returns the markdown header count or -1. */
+static int read_lines(lua_State *L, grid *g, const char *s, size_t a, size_t stop, int shape) {
+  int nhead = -1;
+  for (size_t p = a; p < stop;) {
+    size_t b = line_end(s, stop, p);
+    if (shape == S_MARKDOWN && is_md_separator(s, p, b)) {
+      if (nhead < 0) nhead = g->nrows;
+    } else if (!line_blank(s, p, b)) {
+      row *r = grid_add(L, g);
+      if (shape == S_SPACE) {
+        split_spaced(s, p, b, r);
+      } else {
+        char sep = shape == S_TAB ? '\t' : '|';
+        size_t x = p, y = b;
+        if (shape == S_MARKDOWN) {   /* drop the outer pipes */
+          while (x < y && s[x] == ' ') x++;
+          if (x < y && s[x] == '|') x++;
+          while (y > x && is_blank(s[y - 1])) y--;
+          if (y > x && s[y - 1] == '|' && !(y - 1 > x && s[y - 2] == '\\')) y--;
+        }
+        size_t c0 = x;
+        for (size_t i = x; i <= y; i++) {
+          if (i == y || (s[i] == sep && !(sep == '|' && i > x && s[i - 1] == '\\'))) {
+            add_cell(r, make_cell(s + c0, i - c0));
+            c0 = i + 1;
+          }
+        }
+        drop_trailing_empty(r);
+      }
+      if (!r->n) g->nrows--;
+    }
+    p = b + 1;
+  }
+  return nhead;
+}
+
+/* ---- repairs ------------------------------------------------------------ */
 
 /* How many non-empty cells of r fit their column when read shifted by sh
  * (cell k goes to column k - sh). */
@@ -105,6 +469,10 @@ static int fit(const row *r, int sh, const int *type, int ncols) {
   return score;
 }
 
+static void pad(row *r, int ncols) {
+  while (r->n < ncols && r->n < MAX_COLS) r->c[r->n++] = empty_cell;
+}
+
 static void repair(row *r, const int *type, int ncols) {
   int best = 0, best_score = fit(r, 0, type, ncols);
   for (int sh = -1; sh <= 1; sh += 2) {
@@ -112,15 +480,14 @@ static void repair(row *r, const int *type, int ncols) {
     if (s > best_score) best = sh, best_score = s;
   }
   if (best) {
-    row out = {0};
+    row out = {.n = ncols};
     for (int col = 0; col < ncols && col < MAX_COLS; col++) {
       int k = col + best;
       out.c[col] = (k >= 0 && k < r->n) ? r->c[k] : empty_cell;
     }
-    out.n = ncols;
     *r = out;
   }
-  while (r->n < ncols) r->c[r->n++] = empty_cell;
+  pad(r, ncols);
   /* a lone cell beside its own empty column */
   for (int k = 0; k < r->n; k++) {
     int t = r->c[k].type;
@@ -136,15 +503,52 @@ static void repair(row *r, const int *type, int ncols) {
   }
 }
 
-static void push_cells(lua_State *L, const row *r, int n) {
+static int overlap(const cell *c, int lo, int hi) {
+  int a = c->col0 > lo ? c->col0 : lo, b = c->col1 < hi ? c->col1 : hi;
+  return b - a;
+}
+
+/* Space tables: each cell goes to the column whose extent it overlaps most
+ * (header cells to every column they overlap, like a colspan). */
+static void place_spaced(row *r, const int *lo, const int *hi, int ncols, int header) {
+  row out = {.n = ncols};
+  for (int k = 0; k < ncols; k++) out.c[k] = empty_cell;
+  int next = 0;
+  for (int i = 0; i < r->n; i++) {
+    const cell *c = &r->c[i];
+    int best = -1, best_ov = 0;
+    for (int k = next; k < ncols; k++) {
+      int ov = overlap(c, lo[k], hi[k]);
+      if (ov > best_ov) best = k, best_ov = ov;
+      if (header && ov > 0 && !out.c[k].len) out.c[k] = *c;
+    }
+    if (best < 0) {   /* in a gap: the nearest column not yet taken */
+      int dist = 1 << 30;
+      for (int k = next; k < ncols; k++) {
+        int d = c->col0 >= hi[k] ? c->col0 - hi[k] : lo[k] - c->col1;
+        if (d < dist) best = k, dist = d;
+      }
+    }
+    if (best < 0) break;
+    out.c[best] = *c;
+    next = best + 1;
+  }
+  *r = out;
+}
+
+/* ---- from rows to the Lua table ----------------------------------------- */
+
+static void push_cells(lua_State *L, const grid *g, const row *r, int n) {
   lua_createtable(L, n, 0);
   for (int k = 0; k < n; k++) {
-    lua_pushlstring(L, k < r->n ? r->c[k].s : "", k < r->n ? r->c[k].len : 0);
+    if (k < r->n) lua_pushlstring(L, cell_str(g, &r->c[k]), r->c[k].len);
+    else lua_pushliteral(L, "");
     lua_rawseti(L, -2, k + 1);
   }
 }
 
-/* Column index (0-based) for a carry entry: a number, or a header name. */
+/* Column index (0-based) for a carry entry at the top of the stack: a number,
+ * or a header name (header table at hdr). */
 static int column_of(lua_State *L, int hdr, int ncols) {
   if (lua_isinteger(L, -1)) {
     lua_Integer k = lua_tointeger(L, -1);
@@ -160,52 +564,75 @@ static int column_of(lua_State *L, int hdr, int ncols) {
   return -1;
 }
 
-/* Where the first table in s ends: at the first line with text but no tab
- * after a line with a tab (blank lines inside a table are allowed). */
-static size_t table_end(const char *s, size_t n) {
-  int in_table = 0;
-  for (size_t a = 0; a < n;) {
-    const char *nl = memchr(s + a, '\n', n - a);
-    size_t b = nl ? (size_t)(nl - s) : n;
-    int tab = memchr(s + a, '\t', b - a) != NULL, blank = 1;
-    for (size_t i = a; i < b && blank; i++) blank = s[i] == ' ';
-    if (tab) in_table = 1;
-    else if (in_table && !blank) return a;
-    a = b + 1;
-  }
-  return n;
+static int same_cell(const grid *g, const cell *a, const cell *b) {
+  return a->len == b->len && memcmp(cell_str(g, a), cell_str(g, b), a->len) == 0;
 }
 
-static int tables_parse(lua_State *L) {
-  size_t n;
-  const char *s = luaL_checklstring(L, 1, &n);
-  int has_opts = lua_istable(L, 2);
-  lua_settop(L, 2);
-  /* the lines with at least one tab, in a userdata so that errors cannot leak them */
-  size_t end = table_end(s, n);
-  int cap = 0, nrows = 0;
-  for (size_t a = 0; a < end;) {
-    const char *nl = memchr(s + a, '\n', end - a);
-    size_t b = nl ? (size_t)(nl - s) : end;
-    cap += memchr(s + a, '\t', b - a) != NULL;
-    a = b + 1;
-  }
-  row *rows = lua_newuserdatauv(L, (size_t)(cap ? cap : 1) * sizeof *rows, 0);   /* 3 */
-  for (size_t a = 0; a < end;) {
-    const char *nl = memchr(s + a, '\n', end - a);
-    size_t b = nl ? (size_t)(nl - s) : end;
-    if (memchr(s + a, '\t', b - a)) {
-      split_line(s + a, b - a, &rows[nrows]);
-      if (rows[nrows].n) nrows++;
+/* Folds each cell through the normaliser (space tables read from the original bytes). */
+static void normalize_cells(grid *g) {
+  for (int i = 0; i < g->nrows; i++) {
+    for (int k = 0; k < g->rows[i].n; k++) {
+      cell *c = &g->rows[i].c[k];
+      if (!c->len) continue;
+      rr_text t;
+      size_t bad;
+      if (rr_normalize(cell_str(g, c), c->len, &t, &bad) != RR_NORM_OK) continue;
+      c->off = g->arena.len;
+      c->s = NULL;
+      c->len = rr_buf_add(&g->arena, t.s, t.len) == 0 ? t.len : 0;
+      c->type = cell_type(t.s, t.len);
+      rr_text_free(&t);
     }
-    a = b + 1;
   }
-  /* header lines: leading rows without a number or a code */
-  int nhead = 0;
-  if (has_opts && lua_getfield(L, 2, "header") != LUA_TNIL) {
-    nhead = (int)luaL_checkinteger(L, -1);
-    if (nhead < 0 || nhead > nrows) nhead = 0;
+}
+
+static int opt_int(lua_State *L, int opts, const char *key, int dflt) {
+  if (!opts) return dflt;
+  int v = lua_getfield(L, opts, key) == LUA_TNIL ? dflt : (int)luaL_checkinteger(L, -1);
+  lua_pop(L, 1);
+  return v;
+}
+
+/* Parses the first table in s at or after byte init (0-based); pushes it, or
+ * nothing and returns 0.  opts: stack index of the options or 0. */
+static int parse_at(lua_State *L, const char *s, size_t n, size_t init, int opts) {
+  int want = S_NONE, normalize = 0;
+  if (opts) {
+    lua_getfield(L, opts, "shape");
+    want = luaL_checkoption(L, -1, "auto", shape_names);
+    lua_getfield(L, opts, "normalize");
+    normalize = lua_toboolean(L, -1);
+    lua_pop(L, 2);
+  }
+  int shape = S_NONE;
+  size_t a = init;
+  while (a < n && (shape = shape_at(s, n, a, want)) == S_NONE) a = line_end(s, n, a) + 1;
+  if (shape == S_NONE) return 0;
+  size_t stop = table_stop(s, n, a, shape);
+  int base = lua_gettop(L);
+  grid *g = lua_newuserdatauv(L, sizeof *g, 0);
+  memset(g, 0, sizeof *g);
+  lua_createtable(L, 0, 1);
+  lua_pushcfunction(L, grid_gc);
+  lua_setfield(L, -2, "__gc");
+  lua_setmetatable(L, -2);
+  int nhead = -1;
+  if (shape == S_HTML) {
+    const char *t = find_ci(s + a, stop - a, "<table");
+    read_html(L, g, t, (size_t)(s + stop - t));
+    int h = 0;
+    while (h < g->nrows && g->rows[h].head) h++;
+    if (h) nhead = h;
   } else {
+    nhead = read_lines(L, g, s, a, stop, shape);
+  }
+  if (normalize) normalize_cells(g);
+  row *rows = g->rows;
+  int nrows = g->nrows;
+  /* header lines: given, or the leading rows without a number or a code */
+  nhead = opt_int(L, opts, "header", nhead);
+  if (nhead < 0) {
+    nhead = 0;
     while (nhead < nrows && nhead < MAX_HEADER) {
       int numeric = 0;
       for (int k = 0; k < rows[nhead].n; k++)
@@ -214,11 +641,27 @@ static int tables_parse(lua_State *L) {
       nhead++;
     }
   }
-  lua_settop(L, 3);
+  if (nhead > nrows) nhead = nrows;
   /* columns: the most common width of the body rows, at least the header's */
   int ncols = 0, count[MAX_COLS + 1] = {0};
   for (int i = nhead; i < nrows; i++) count[rows[i].n]++;
   for (int k = 1; k <= MAX_COLS; k++) if (count[k] > count[ncols]) ncols = k;
+  if (shape == S_SPACE) {
+    /* column extents from the rows of full width; then everything is placed by them */
+    int lo[MAX_COLS], hi[MAX_COLS], wide = 0;
+    for (int k = 0; k < MAX_COLS; k++) lo[k] = 1 << 30, hi[k] = -1;
+    for (int i = nhead; i < nrows; i++) if (rows[i].n > wide) wide = rows[i].n;
+    ncols = wide;            /* a short row has empty cells, not fewer columns */
+    for (int i = 0; i < nrows; i++) {
+      if (rows[i].n != ncols) continue;
+      for (int k = 0; k < ncols; k++) {
+        if (rows[i].c[k].col0 < lo[k]) lo[k] = rows[i].c[k].col0;
+        if (rows[i].c[k].col1 > hi[k]) hi[k] = rows[i].c[k].col1;
+      }
+    }
+    for (int i = 0; i < nrows; i++)
+      if (rows[i].n != ncols) place_spaced(&rows[i], lo, hi, ncols, i < nhead);
+  }
   for (int i = 0; i < nhead; i++) if (rows[i].n > ncols) ncols = rows[i].n;
   /* column types from the body */
   int type[MAX_COLS] = {0};
@@ -230,12 +673,21 @@ static int tables_parse(lua_State *L) {
     if (votes[T_CODE] > votes[T_TEXT] && votes[T_CODE] >= votes[T_NUM]) type[k] = T_CODE;
     else if (votes[T_NUM] > votes[T_TEXT] && votes[T_NUM] > votes[T_CODE]) type[k] = T_NUM;
   }
-  lua_createtable(L, 0, 2);                                   /* 4: result */
-  /* the header, merged cells named after their left neighbour */
-  lua_createtable(L, ncols, 0);                               /* 5: header */
+  int result = lua_gettop(L) + 1;
+  lua_createtable(L, 0, 5);
+  lua_pushstring(L, shape_names[shape]);
+  lua_setfield(L, result, "shape");
+  lua_pushinteger(L, (lua_Integer)a + 1);
+  lua_setfield(L, result, "first");
+  lua_pushinteger(L, (lua_Integer)stop + 1);
+  lua_setfield(L, result, "stop");
+  /* the header: one name per column, the header lines joined with "/" */
+  int hdr = result + 1;
+  lua_createtable(L, ncols, 0);
   luaL_Buffer b;
   for (int k = 0; k < ncols; k++) {
     luaL_buffinit(L, &b);
+    cell prev = empty_cell;
     for (int h = 0; h < nhead; h++) {
       cell c = k < rows[h].n ? rows[h].c[k] : empty_cell;
       if (!c.len && h + 1 < nhead) {            /* merged: the nearest name to the left */
@@ -243,49 +695,94 @@ static int tables_parse(lua_State *L) {
         int below = k < rows[h + 1].n && rows[h + 1].c[k].len;
         if (!below) c = empty_cell;
       }
-      if (!c.len) continue;
+      if (!c.len || same_cell(g, &prev, &c)) continue;   /* a rowspan repeats its name */
       if (luaL_bufflen(&b)) luaL_addchar(&b, '/');
-      luaL_addlstring(&b, c.s, c.len);
+      luaL_addlstring(&b, cell_str(g, &c), c.len);
+      prev = c;
     }
     luaL_pushresult(&b);
-    lua_rawseti(L, 5, k + 1);
+    lua_rawseti(L, hdr, k + 1);
   }
-  lua_pushvalue(L, 5);
-  lua_setfield(L, 4, "header");
+  lua_pushvalue(L, hdr);
+  lua_setfield(L, result, "header");
   /* carried columns */
   int carry[MAX_COLS] = {0};
-  if (has_opts && lua_getfield(L, 2, "carry") == LUA_TTABLE) {
+  if (opts && lua_getfield(L, opts, "carry") == LUA_TTABLE) {
     for (lua_Integer i = 1; lua_rawgeti(L, -1, i) != LUA_TNIL; i++) {
-      int k = column_of(L, 5, ncols);
+      int k = column_of(L, hdr, ncols);
       if (k < 0) luaL_error(L, "tables.parse: no column '%s' to carry", lua_tostring(L, -1));
       carry[k] = 1;
       lua_pop(L, 1);
     }
   }
-  lua_settop(L, 5);
-  lua_createtable(L, nrows - nhead, 0);                        /* 6: rows */
+  lua_settop(L, hdr);
+  lua_createtable(L, nrows - nhead, 0);
   row last = {0};
   for (int i = nhead, out = 0; i < nrows; i++) {
-    repair(&rows[i], type, ncols);
-    for (int k = 0; k < ncols; k++) {
+    if (shape == S_TAB || shape == S_MARKDOWN) repair(&rows[i], type, ncols);
+    else pad(&rows[i], ncols);
+    for (int k = 0; k < ncols; k++)
       if (carry[k] && !rows[i].c[k].len && k < last.n) rows[i].c[k] = last.c[k];
-    }
     last = rows[i];
-    push_cells(L, &rows[i], ncols);
-    lua_rawseti(L, 6, ++out);
+    push_cells(L, g, &rows[i], ncols);
+    lua_rawseti(L, -2, ++out);
   }
-  lua_setfield(L, 4, "rows");
-  lua_settop(L, 4);
+  lua_setfield(L, result, "rows");
+  lua_settop(L, result);
+  lua_remove(L, base + 1);   /* the grid */
   return 1;
 }
 
-/* tables.cells(line) -> the tab-separated cells of one line, trimmed */
+static size_t check_init(lua_State *L, int opts, size_t n) {
+  lua_Integer init = opt_int(L, opts, "init", 1);
+  luaL_argcheck(L, init >= 1, 2, "init must be at least 1");
+  return (size_t)init - 1 > n ? n : (size_t)init - 1;
+}
+
+/* tables.parse(text [, opts]) -> the first table, or nil */
+static int tables_parse(lua_State *L) {
+  size_t n;
+  const char *s = luaL_checklstring(L, 1, &n);
+  int opts = lua_istable(L, 2) ? 2 : 0;
+  lua_settop(L, 2);
+  if (!parse_at(L, s, n, check_init(L, opts, n), opts)) lua_pushnil(L);
+  return 1;
+}
+
+/* tables.all(text [, opts]) -> every table, in order */
+static int tables_all(lua_State *L) {
+  size_t n;
+  const char *s = luaL_checklstring(L, 1, &n);
+  int opts = lua_istable(L, 2) ? 2 : 0;
+  lua_settop(L, 2);
+  lua_newtable(L);
+  size_t at = check_init(L, opts, n);
+  for (lua_Integer i = 1; at < n && parse_at(L, s, n, at, opts); i++) {
+    lua_getfield(L, -1, "stop");
+    size_t stop = (size_t)lua_tointeger(L, -1) - 1;
+    lua_pop(L, 1);
+    lua_rawseti(L, 3, i);
+    at = stop > at ? stop : n;
+  }
+  return 1;
+}
+
+/* tables.cells(line [, sep]) -> the cells of one line, trimmed; sep "\t" (default) or "|" */
 static int tables_cells(lua_State *L) {
   size_t n;
   const char *s = luaL_checklstring(L, 1, &n);
-  row r;
-  split_line(s, n, &r);
-  push_cells(L, &r, r.n);
+  const char *sep = luaL_optstring(L, 2, "\t");
+  row r = {0};
+  size_t a = 0;
+  for (size_t i = 0; i <= n; i++) {
+    if (i == n || s[i] == sep[0]) {
+      add_cell(&r, make_cell(s + a, i - a));
+      a = i + 1;
+    }
+  }
+  drop_trailing_empty(&r);
+  grid g = {0};
+  push_cells(L, &g, &r, r.n);
   return 1;
 }
 
@@ -298,7 +795,8 @@ static int tables_is_code(lua_State *L) {
 }
 
 static const luaL_Reg tables_funcs[] = {
-  {"parse", tables_parse}, {"cells", tables_cells}, {"is_code", tables_is_code}, {NULL, NULL}};
+  {"parse", tables_parse}, {"all", tables_all}, {"cells", tables_cells},
+  {"is_code", tables_is_code}, {NULL, NULL}};
 
 int luaopen_rulerun_tables(lua_State *L) {
   luaL_newlib(L, tables_funcs);
