@@ -36,13 +36,11 @@ local function report_date(doc)
   return date
 end
 
--- The quote table: the tab-separated table whose header has 代码 (code).
--- Merged sector cells are carried down; rows the PDF shifted are repaired.
+-- The quote table: the table whose header has 代码 (code), sector cells carried down.
 local function quote_table(doc)
   local t = doc.vars.quotes
   if t == nil then
-    local start = doc:find([[(?m)^[^\n]*代码\t]])
-    t = start and rr.tables.parse(doc:sub(start), { carry = { 1 } }) or false
+    t = rr.find_table(doc, "代码", { carry = { 1 } }) or false
     doc.vars.quotes = t
   end
   return t
@@ -55,21 +53,10 @@ local function column(t, pattern)
   end
 end
 
--- Company -> ticker, from the quote table.
-local function tickers(doc)
-  local t, codes = quote_table(doc), {}
-  if not t then return codes end
-  local code, company = column(t, "代码"), column(t, "公司|名称")
-  for _, row in ipairs(t.rows) do
-    codes[row[company]] = codes[row[company]] or row[code]
-  end
-  return codes
-end
-
 rr.rule("recommendations", function(doc)
   local sec = doc:section { "建议关注", "投资建议", "重点推荐", stop = { "^图表" } }
   if not sec then return end
-  local date, codes = report_date(doc), tickers(doc)
+  local date, codes = report_date(doc), rr.ticker_map(doc, quote_table(doc) or nil)
   for _, item in ipairs(sec:items()) do
     local sector, names = re.match(item, [[^([^:]{1,30}):(.+)$]])
     if sector then
@@ -82,7 +69,7 @@ rr.rule("recommendations", function(doc)
 end)
 
 rr.rule("risks", function(doc)
-  local sec = doc:section { "风险提示", "投资风险", "风险因素", stop = { "^图表" } }
+  local sec = rr.risk_section(doc, { stop = { "^图表" } })
   if not sec then
     -- the heading was lost: take the paragraph that is a ;-list of 不及预期/风险 items
     local pos = doc:find([[(?m)^[^\n]*(?:不及预期|风险)[^\n]*;[^\n]*;]])
@@ -95,23 +82,10 @@ rr.rule("risks", function(doc)
   end
 end)
 
-local RATINGS = "买入|增持|持有|中性|回避|减持|卖出|强于大市|同步大市|跟随大市|弱于大市|推荐|谨慎推荐"
-local SCHEME_LINE = re.compile([[^\s*(\S{2,8}评级)\s*$]])
-local RATING_LINE = re.compile([[^\s*(?:(\S{2,8}评级)\s*)?(]] .. RATINGS .. [[)\s*(未来.*)$]])
-
 rr.rule("ratings", function(doc)
-  local start = doc:find("投资评级声明|评级说明")
-  if not start then return end
-  local scheme
-  for _, line in doc:lines(doc:line_at(start)) do
-    local s = SCHEME_LINE:match(line)
-    local s2, rating, def = RATING_LINE:match(line)
-    scheme = s or s2 or scheme
-    if rating and scheme then
-      local months, lower, upper = rr.rating_bounds(def)
-      rr.emit("ratings", { scheme = scheme, rating = rating, definition = def,
-                           horizon_months = months, lower_pct = lower, upper_pct = upper })
-    end
+  for _, r in ipairs(rr.ratings(doc)) do
+    rr.emit("ratings", { scheme = r.scheme, rating = r.rating, definition = r.definition,
+                         horizon_months = r.horizon_months, lower_pct = r.lower_pct, upper_pct = r.upper_pct })
   end
 end)
 

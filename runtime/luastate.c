@@ -94,11 +94,15 @@ lua_State *rr_lua_newstate(const char *stdlib_dir, const char *rules_dir, int ex
   }
   luaL_pushresult(&b);
   lua_setfield(L, -2, "path");
+  if (rules_dir) {                     /* data files (gazetteers) are found beside the rules */
+    lua_pushstring(L, rules_dir);
+    lua_setfield(L, LUA_REGISTRYINDEX, "rulerun.rules_dir");
+  }
   lua_getfield(L, -1, "preload");
   static const luaL_Reg mods[] = {
     {"rulerun.re", luaopen_rulerun_re}, {"rulerun.document", luaopen_rulerun_document},
     {"rulerun.section", luaopen_rulerun_section}, {"rulerun.core", luaopen_rulerun_core},
-    {"rulerun.tables", luaopen_rulerun_tables},
+    {"rulerun.tables", luaopen_rulerun_tables}, {"rulerun.gazetteer", luaopen_rulerun_gazetteer},
     {NULL, NULL}};
   for (const luaL_Reg *m = mods; m->name; m++) {
     lua_pushcfunction(L, m->func);

@@ -116,6 +116,7 @@ int luaopen_rulerun_document(lua_State *L);
 int luaopen_rulerun_section(lua_State *L);
 int luaopen_rulerun_core(lua_State *L);
 int luaopen_rulerun_tables(lua_State *L);
+int luaopen_rulerun_gazetteer(lua_State *L);
 
 /* ---- CSV output files (sink.c) ------------------------------------------- */
 /* One temp file per table beside its target, renamed into place by commit. */
