@@ -35,7 +35,8 @@ typedef struct node {
   uint32_t fail;
   uint32_t out;          /* nearest node (this or on the fail chain) ending a pattern; 0: none */
   int32_t pat;           /* pattern ending exactly here, or -1 */
-  uint32_t depth;
+  uint32_t first_child, next_sibling;   /* for the breadth-first walk that links the trie */
+  unsigned char byte;    /* the byte that leads here */
 } node;
 
 typedef struct edge { uint32_t key_node; uint32_t child; unsigned char byte; } edge;
@@ -63,6 +64,7 @@ static uint32_t hash(uint32_t n, unsigned char b) {
 
 static uint32_t edge_get(const gazetteer *g, uint32_t n, unsigned char b) {
   if (n == 0) return g->root_next[b];
+  if (!g->cap_edges) return 0;
   size_t mask = g->cap_edges - 1;
   for (size_t i = hash(n, b) & mask;; i = (i + 1) & mask) {
     const edge *e = &g->edges[i];
@@ -122,7 +124,7 @@ static gazetteer *gaz_push(lua_State *L) {
   memset(g, 0, sizeof *g);
   luaL_setmetatable(L, RR_GAZETTEER);
   if (grow((void **)&g->nodes, &g->cap_nodes, 1, sizeof *g->nodes)) luaL_error(L, "gazetteer: out of memory");
-  g->nodes[0] = (node){0, 0, -1, 0};
+  g->nodes[0] = (node){0, 0, -1, 0, 0, 0};
   g->nnodes = 1;
   return g;
 }
@@ -158,7 +160,8 @@ static void add_pattern(lua_State *L, gazetteer *g, const char *s, size_t n, siz
     if (!next) {
       if (grow((void **)&g->nodes, &g->cap_nodes, g->nnodes + 1, sizeof *g->nodes)) { rr_text_free(&t); nomem(L); }
       next = (uint32_t)g->nnodes++;
-      g->nodes[next] = (node){0, 0, -1, g->nodes[cur].depth + 1};
+      g->nodes[next] = (node){0, 0, -1, 0, g->nodes[cur].first_child, b};
+      g->nodes[cur].first_child = next;
       if (edge_put(g, cur, b, next)) { rr_text_free(&t); nomem(L); }
     }
     cur = next;
@@ -183,16 +186,13 @@ static void build_links(lua_State *L, gazetteer *g) {
     g->nodes[c].out = g->nodes[c].pat >= 0 ? c : 0;
     queue[tail++] = c;
   }
-  /* children of a node are found by probing all 256 bytes: cheap next to
-   * the text scans this table serves, and it keeps the trie small */
   while (head < tail) {
     uint32_t n = queue[head++];
-    for (int b = 0; b < 256; b++) {
-      uint32_t c = edge_get(g, n, (unsigned char)b);
-      if (!c) continue;
+    for (uint32_t c = g->nodes[n].first_child; c; c = g->nodes[c].next_sibling) {
+      unsigned char b = g->nodes[c].byte;
       uint32_t f = g->nodes[n].fail, to;
-      while (f && !edge_get(g, f, (unsigned char)b)) f = g->nodes[f].fail;
-      to = edge_get(g, f, (unsigned char)b);
+      while (f && !edge_get(g, f, b)) f = g->nodes[f].fail;
+      to = edge_get(g, f, b);
       g->nodes[c].fail = to == c ? 0 : to;
       g->nodes[c].out = g->nodes[c].pat >= 0 ? c : g->nodes[g->nodes[c].fail].out;
       queue[tail++] = c;

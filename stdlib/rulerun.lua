@@ -266,6 +266,7 @@ local function rating_block(block)
       scheme = only
     elseif rating and DEFINITION_LIKE:test(def) then
       scheme = sch or scheme
+      def = re.gsub(def, [[[\s;,。；，]+$]], "")
       local months, lower, upper = M.rating_bounds(def)
       out[#out + 1] = { scheme = scheme, rating = rating, definition = def, horizon_months = months,
                         lower_pct = lower, upper_pct = upper, benchmark = M.benchmark(def) or fallback }
@@ -281,27 +282,14 @@ end
 -- percent; the scheme (公司评级, 行业评级, 股票投资评级 …) is the last one named
 -- before it, "" when none is; benchmark is the index the definition or the
 -- block names ("" when none).  opts.from: where the block starts (a
--- position, or a regex); by default the last of 评级说明, 投资评级, 评级标准 …
--- that has definitions after it (the block is near the end of a report).
+-- position, or a regex); by default the first 评级说明, 投资评级, 评级标准 …,
+-- else the whole text.
 function M.ratings(s, opts)
   opts = opts or {}
   local text = type(s) == "string" and s or s.text
-  local starts = {}
-  if type(opts.from) == "number" then
-    starts = { opts.from }
-  else
-    local block, pos = opts.from and re.compile(opts.from) or RATING_BLOCK, 1
-    while true do
-      local a, b = block:find(text, pos)
-      if not a then break end
-      starts[#starts + 1], pos = a, b + 1
-    end
-  end
-  -- the last block start that has definitions after it, else the whole text
-  for i = #starts, 0, -1 do
-    local out = rating_block(i > 0 and text:sub(starts[i]) or text)
-    if #out > 0 or i == 0 then return out end
-  end
+  local from = opts.from
+  if type(from) ~= "number" then from = re.find(text, from or RATING_BLOCK) end
+  return rating_block(from and text:sub(from) or text)
 end
 
 -- Joins wrapped lines back: no space between them, except between two ASCII
@@ -372,7 +360,7 @@ local function strip_lead(name, after_previous)
     end
   end
   name = name:sub(cut + 1)
-  if after_previous or cut > 0 then
+  if after_previous then
     local rest = CONNECTORS:gsub(name, "")
     if utf8.len(rest) >= 2 then name = rest end
   end
@@ -452,7 +440,7 @@ function M.numbered(s)
   local items = {}
   for i, c in ipairs(cuts) do
     local stop = cuts[i + 1] and cuts[i + 1][1] - 1 or #s
-    local item = re.gsub(s:sub(c[2] + 1, stop), [[^[\s;,:。、]+|[\s;,。、]+$]], "")
+    local item = re.gsub(s:sub(c[2] + 1, stop), [[^[\s;,:。、；，：]+|[\s;,。、；，]+$]], "")
     if item ~= "" then items[#items + 1] = item end
   end
   return items, cuts[1] and M.trim(s:sub(1, cuts[1][1] - 1)) or M.trim(s)

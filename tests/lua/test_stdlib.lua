@@ -53,4 +53,95 @@ T.eq({ rr.industry_rating("看好(首次)") }, { "看好", "首次" }, "首次")
 T.eq(rr.industry_rating("强于大市 未来 6个月内"), nil, "a definition is no rating")
 T.eq(rr.trim("  a b \n"), "a b", "trim")
 T.eq(rr.strip_markup("**国产算力链**"), "国产算力链", "strip_markup")
+
+-- dates in every common form
+for _, c in ipairs {
+  { "2024年9月19日", "2024-09-19" }, { "2024 年 09 月 19 日", "2024-09-19" }, { "发布于 20240919", "2024-09-19" },
+  { "二〇二四年九月十九日", "2024-09-19" }, { "Sep 19, 2024", "2024-09-19" }, { "September 19th 2024", "2024-09-19" },
+  { "19 September 2024", "2024-09-19" }, { "2024.09.19", "2024-09-19" }, { "2024/9/19", "2024-09-19" },
+  { "2024-9-19", "2024-09-19" }, { "二〇二四年十二月三十一日", "2024-12-31" } } do
+  T.eq(rr.date(c[1]), c[2], "date " .. c[1])
+end
+T.eq(rr.date("代码 20241399 不是日期"), nil, "an 8-digit number with month 13 is no date")
+T.eq({ rr.date("见 2024-13-01 与 2024-06-01") }, { "2024-06-01", 20, 29 }, "invalid dates are skipped; positions")
+T.eq(rr.date("1,689.20240919%"), nil, "digits inside a number are no date")
+T.eq(rr.cn_number("二十一"), 21, "cn_number")
+T.eq(rr.cn_number("十"), 10, "cn_number ten")
+T.eq(rr.number("—3.2"), -3.2, "em dash minus")
+T.eq(rr.number("(1,234)"), -1234, "accounts negative")
+T.eq(rr.number("5.2亿元"), 520000000, "亿元")
+T.eq(rr.number("+12pct"), 12, "pct")
+
+-- rating definitions
+local function bounds(d) return { rr.rating_bounds(d) } end
+T.eq(bounds("未来6个月内，个股相对沪深300指数涨幅在15%以上"), { 6, 15 }, "以上")
+T.eq(bounds("相对跌幅5%以上"), { nil, nil, -5 }, "相对跌幅: a loss")
+T.eq(bounds("未来12个月内,股价表现介于-5%与5%之间"), { 12, -5, 5 }, "介于…之间")
+T.eq(bounds("相对表现在±5%之间"), { nil, -5, 5 }, "±")
+T.eq(bounds("未来六个月内涨幅5%—15%"), { 6, 5, 15 }, "range with a dash, Chinese horizon")
+T.eq(bounds("跌幅在5%-15%之间"), { nil, -15, -5 }, "loss range")
+T.eq(bounds("未来一年超越基准10%以上"), { 12, 10 }, "超越, a year")
+T.eq(bounds("落后基准10%以上"), { nil, nil, -10 }, "落后")
+T.eq(bounds("行业整体回报低于市场基准指数-5%以下"), { nil, nil, -5 }, "signed number wins over 低于")
+T.eq(rr.benchmark("相对同期沪深300指数涨幅"), "沪深300指数", "benchmark")
+local defs = rr.ratings(rr.normalize(table.concat({
+  "正文提到买入评级。",
+  "投资评级说明",
+  "股票投资评级：",
+  "买入：预期未来12个月内，个股相对同期沪深300指数涨幅在15%以上；增持：预期未来12个月内，个股相对同期沪深300",
+  "指数涨幅介于5%~15%之间；",
+  "中性：预期未来12个月内，个股相对同期沪深300指数涨幅介于-5%~5%之间；",
+  "行业投资评级：",
+  "看好\t预期未来12个月内，行业指数相对沪深300指数涨幅在10%以上",
+  "| 看淡 | 预期未来12个月内，行业指数相对跌幅10%以上 |",
+  "本报告仅供参考。",
+}, "\n")))
+T.eq(#defs, 5, "ratings: five definitions")
+T.eq(defs[2], { scheme = "股票投资评级", rating = "增持", definition = "预期未来12个月内,个股相对同期沪深300指数涨幅介于5%~15%之间",
+                horizon_months = 12, lower_pct = 5, upper_pct = 15, benchmark = "沪深300指数" }, "; clauses, wrapped line joined")
+T.eq({ defs[4].scheme, defs[4].rating, defs[4].lower_pct }, { "行业投资评级", "看好", 10 }, "tab row, scheme switch")
+T.eq({ defs[5].rating, defs[5].upper_pct }, { "看淡", -10 }, "markdown row, loss")
+T.eq(#rr.ratings("推荐 未来6个月内涨幅15%以上\n谨慎推荐 未来6个月内涨幅5%~15%"), 2, "no block heading: whole text")
+T.eq(rr.ratings("谨慎推荐 未来6个月内涨幅5%~15%")[1].rating, "谨慎推荐", "longest rating name")
+
+-- tickers the report gives itself
+T.eq({ rr.ticker("600519.sh") }, { "600519.SH", "SH" }, "A share, lower case")
+T.eq({ rr.ticker("600519") }, { "600519", "A" }, "bare A share")
+T.eq({ rr.ticker("0700.HK") }, { "0700.HK", "HK" }, "HK")
+T.eq({ rr.ticker("NVDA.O") }, { "NVDA.O", "US" }, "US")
+T.eq({ rr.ticker("005930.KS") }, { "005930.KS", "KS" }, "Korea")
+T.eq({ rr.ticker("2330.TW") }, { "2330.TW", "TW" }, "Taiwan")
+T.eq({ rr.ticker("000725 CH") }, { "000725 CH", "CH" }, "Bloomberg")
+T.eq(rr.ticker("1,689"), nil, "not a code")
+local tk = rr.tickers(rr.normalize("我们重点推荐乐鑫科技(688018)、贵州茅台（600519.SH）和腾讯控股(0700.HK, 买入)，以及NVIDIA (NVDA.O)；京东方A(000725 CH)。推荐和而泰(002402)"))
+local got = {}
+for _, t in ipairs(tk) do got[#got + 1] = t.name .. "=" .. t.code end
+T.eq(got, { "乐鑫科技=688018", "贵州茅台=600519.SH", "腾讯控股=0700.HK", "NVIDIA=NVDA.O", "京东方A=000725 CH", "和而泰=002402" },
+  "tickers: lead words and connectors off, 和而泰 kept")
+local map = rr.ticker_map(rr.document("关注海光信息(688041)"), { header = { "公司", "代码" }, rows = { { "寒武纪", "688256.SH" } } })
+T.eq(map, { ["寒武纪"] = "688256.SH", ["海光信息"] = "688041" }, "ticker_map: table and text")
+
+-- lists inside a paragraph
+local items, lead = rr.numbered(rr.normalize("风险提示：（1）需求不及预期；（2）竞争加剧(2024年)；（3）政策风险。"))
+T.eq(items, { "需求不及预期", "竞争加剧(2024年)", "政策风险" }, "numbered (1)")
+T.eq(lead, "风险提示:", "the lead")
+T.eq(rr.numbered(rr.normalize("第一，算力需求旺盛；第二，国产替代加速；第三，估值合理。")), { "算力需求旺盛", "国产替代加速", "估值合理" }, "第一,")
+T.eq(rr.numbered("①A股;②港股;④跳过"), { "A股", "港股;④跳过" }, "circled, in order only")
+T.eq(rr.numbered("一是降本，二是增效。"), { "降本", "增效" }, "一是")
+T.eq(rr.numbered("1、芯片；2、设备；"), { "芯片", "设备" }, "1、")
+local lists = rr.sector_lists(rr.normalize("存储板块关注兆易创新、澜起科技等；算力：寒武纪、海光信息及龙芯中科等。建议关注设备方向的北方华创"))
+T.eq(lists, { { sector = "存储", names = { "兆易创新", "澜起科技" } },
+              { sector = "算力", names = { "寒武纪", "海光信息", "龙芯中科" } } }, "sector_lists: both shapes")
+
+-- risk section: the disclaimer headed 风险提示 is not the risk list
+local trap = rr.document(table.concat({ "投资要点", "风险提示", "本报告仅供参考，不构成投资建议。投资者应自行判断，本公司不承担法律责任。",
+  "主要风险", "1. 需求不及预期；", "2. 竞争加剧。" }, "\n"))
+T.eq(rr.risk_section(trap).heading, "主要风险", "risk_section skips the disclaimer")
+T.eq(rr.risk_section(rr.document("风险提示：需求不及预期；竞争加剧。")).inline, "需求不及预期;竞争加剧。", "inline risks")
+
+-- find_table: a space-aligned table comes from the original bytes
+local spaced = rr.document("表1\n公司      代码         PE\n贵州茅台  600519.SH    22.1\n五粮液    000858.SZ    １６.4\n")
+local ft = rr.find_table(spaced, "代码")
+T.eq({ ft.shape, ft.rows[2][3] }, { "space", "16.4" }, "find_table: space shape, cells normalised")
+T.eq(rr.find_table(spaced, "市值"), nil, "find_table: none")
 T.done()
