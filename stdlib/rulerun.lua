@@ -209,15 +209,24 @@ function M.rating_bounds(def)
   return horizon, nil, nil
 end
 
-local BENCHMARK = re.compile([[沪深\s*300(?:指数)?|上证(?:综合)?指数|上证综指|上证50(?:指数)?|深证成指|]] ..
+local BENCHMARK = re.compile([[沪深\s*300(?:\s*指数)?|上证(?:综合)?指数|上证综指|上证50(?:指数)?|深证成指|]] ..
   [[创业板指(?:数)?|科创50(?:指数)?|中证\s*(?:500|800|1000|全指)(?:指数)?|万得全A(?:指数)?|]] ..
   [[北证50(?:指数)?|三板成指|恒生(?:中国企业)?指数|恒生科技指数|国企指数|标普\s*500(?:指数)?|]] ..
   [[纳斯达克(?:综合)?指数|道琼斯(?:工业)?指数|MSCI\s*中国(?:指数)?|市场基准指数|基准指数|同期大盘|大盘指数]])
 
--- The benchmark index a definition or a rating block names ("沪深300指数",
--- "恒生指数", "标普500指数", "市场基准指数" ...), or nil.
+local GENERIC_BENCHMARK = re.compile([[^(?:市场基准指数|基准指数|同期大盘|大盘指数)$]])
+
+-- The benchmark index s names ("沪深300指数", "恒生指数", "标普500指数" …;
+-- spaces inside taken out), else a generic "市场基准指数"/"基准指数", else nil.
 function M.benchmark(s)
-  return BENCHMARK:match(s)
+  local generic, pos = nil, 1
+  while true do
+    local a, b = BENCHMARK:find(s, pos)
+    if not a then return generic end
+    local name = re.gsub(s:sub(a, b), [[\s+]], "")
+    if not GENERIC_BENCHMARK:test(name) then return name end
+    generic, pos = generic or name, b + 1
+  end
 end
 
 -- Rating names, longest first so that 谨慎推荐 wins over 推荐.
@@ -258,7 +267,8 @@ local function rating_units(text)
 end
 
 local function rating_block(block)
-  local out, scheme, fallback = {}, "", M.benchmark(block) or ""
+  -- horizon and benchmark are often said once, above the definitions
+  local out, scheme, fallback, horizon = {}, "", M.benchmark(block) or "", horizon_of(block)
   for _, unit in ipairs(rating_units(block)) do
     local only = SCHEME_ONLY:match(unit)
     local sch, rating, def = RATING_UNIT:match(unit)
@@ -268,8 +278,10 @@ local function rating_block(block)
       scheme = sch or scheme
       def = re.gsub(def, [[[\s;,。；，]+$]], "")
       local months, lower, upper = M.rating_bounds(def)
-      out[#out + 1] = { scheme = scheme, rating = rating, definition = def, horizon_months = months,
-                        lower_pct = lower, upper_pct = upper, benchmark = M.benchmark(def) or fallback }
+      local bench = M.benchmark(def)
+      if not bench or GENERIC_BENCHMARK:test(bench) then bench = fallback end
+      out[#out + 1] = { scheme = scheme, rating = rating, definition = def, horizon_months = months or horizon,
+                        lower_pct = lower, upper_pct = upper, benchmark = bench }
     end
   end
   return out
@@ -280,8 +292,9 @@ end
 --    benchmark=}, ... } in order.  A definition is a line (or table row, or
 -- ;-clause) that starts with a rating name and goes on with a threshold in
 -- percent; the scheme (公司评级, 行业评级, 股票投资评级 …) is the last one named
--- before it, "" when none is; benchmark is the index the definition or the
--- block names ("" when none).  opts.from: where the block starts (a
+-- before it, "" when none is.  Horizon and benchmark come from the
+-- definition, else from the block ("以报告发布日后的 12 个月内 … 相对同期的沪深
+-- 300 指数"); benchmark is "" when neither names one.  opts.from: where the block starts (a
 -- position, or a regex); by default the first 评级说明, 投资评级, 评级标准 …,
 -- else the whole text.
 function M.ratings(s, opts)
@@ -411,7 +424,7 @@ end
 
 -- ---- lists inside a paragraph ---------------------------------------------
 
-local MARKER = re.compile([[\(\s*(\d{1,2})\s*\)|(?<![\d.])(\d{1,2})\s*[)、](?!\d)|([①-⑳])|]] ..
+local MARKER = re.compile([[\(\s*(\d{1,2})\s*\)|(?<![\d.])(\d{1,2})\s*[)、.](?!\d)|([①-⑳])|]] ..
   [[第([一二三四五六七八九十]{1,3})\s*(?:[,:、]|是)|(?<![\p{Han}])([一二三四五六七八九十]{1,3})是|]] ..
   [[其([一二三四五六七八九十]{1,3})\s*(?:,|:|、)]])
 
@@ -423,7 +436,7 @@ end
 
 -- Cuts a paragraph that numbers its points inline: "风险提示:(1)需求不及预期;(2)竞争加剧。"
 -- -> {"需求不及预期", "竞争加剧"}, and the text before the first point
--- ("风险提示:") as a second result.  Markers: (1) 1) 1、 ① 第一, 第一是 一是 其一,
+-- ("风险提示:") as a second result.  Markers: (1) 1) 1、 1. ① 第一, 第一是 一是 其一,
 -- counted from 1 in order, so "(2024)" or a stray "3、" is not a marker.
 -- Items are trimmed of spaces and ; , 。 at their ends.
 function M.numbered(s)
@@ -450,10 +463,24 @@ local SECTOR_COLON = re.compile([[^(.{1,30}?)\s*:\s*(.+)$]])
 local SECTOR_VERB = re.compile([[^(?:我们)?(?:建议)?(?:在)?(.{1,20}?)(?:板块|领域|方向|方面|产业链|赛道|行业)?]] ..
   [[(?:,\s*)?(?:我们)?(?:建议|重点|持续|可)?(?:关注|推荐|看好)(?:标的)?(?:有|包括|为)?\s*:?\s*(.+)$]])
 
+local LEAD_IN = re.compile([[^.*(?:关注|推荐|看好|受益标的|相关标的|标的)(?:标的)?(?:有|包括|为|如)?\s*:?\s*]])
+local LIST_END = re.compile([[等.*$]])
+
+-- The names in "五一备货进入尾声,批价整体平稳,建议关注贵州茅台、五粮液等": what
+-- follows the last 关注/推荐/看好/标的, up to 等; of comma clauses, the ones
+-- with 、 when there are such.
+local function list_part(s)
+  s = LIST_END:gsub(LEAD_IN:gsub(s, ""), "")
+  local clauses, with = re.split(s, ","), {}
+  for _, c in ipairs(clauses) do if c:find("、", 1, true) then with[#with + 1] = c end end
+  return #with > 0 and table.concat(with, "、") or s
+end
+
 -- Sector lists in the two shapes reports write them: "算力:寒武纪、海光信息等;"
 -- and "存储板块关注兆易创新、澜起科技等".  s is cut at ; 。 and line ends; each
--- part that has a sector gives {sector=, names={...}} (names split by
--- rr.split_names; 板块/领域/方向 … dropped from the sector).
+-- part that has a sector gives {sector=, names={...}}: the names follow the
+-- last 关注/推荐/看好/标的 and end at 等 (split by rr.split_names); 板块/领域/
+-- 方向 … are dropped from the sector.
 function M.sector_lists(s)
   local out = {}
   for _, part in ipairs(re.split(s, "[;。\n]")) do
@@ -464,7 +491,7 @@ function M.sector_lists(s)
     if sector and re.test(sector, "^(?:建议|我们|重点|持续|可)$") then sector = nil end
     if sector then
       sector = M.trim((re.gsub(sector, [[(?:板块|领域|方向|方面|产业链|赛道)$]], "")))
-      local list = M.split_names(names)
+      local list = M.split_names(list_part(names))
       if sector ~= "" and #list > 0 then out[#out + 1] = { sector = sector, names = list } end
     end
   end
