@@ -1,0 +1,30 @@
+#!/usr/bin/env python3
+"""docs/RULES.md names every public function: each `function M.x` and field of
+the stdlib table, and each entry of the C modules' function lists."""
+import os
+import re
+import sys
+
+root = sys.argv[1]
+doc = open(os.path.join(root, "docs", "RULES.md"), encoding="utf-8").read()
+lua = open(os.path.join(root, "stdlib", "rulerun.lua"), encoding="utf-8").read()
+
+names = set(re.findall(r"^function M\.(\w+)", lua, re.M))
+table = re.search(r"^local M = \{(.*?)^\}", lua, re.M | re.S).group(1)
+names |= set(re.findall(r"^\s+(\w+)\s*=", table, re.M))
+names |= set(re.findall(r"^M\.(\w+)\s*=", lua, re.M)) - {"HAN"}
+missing = sorted(n for n in names if not re.search(r"rr\." + n + r"\b", doc))
+
+# C modules: every name in a luaL_Reg list except metamethods
+for c in ("regex.c", "document.c", "section.c", "tables.c", "gazetteer.c"):
+    src = open(os.path.join(root, "runtime", c), encoding="utf-8").read()
+    for n in re.findall(r'\{"(\w+)",\s*\w+\}', src):
+        if n.startswith("__"):
+            continue
+        if not re.search(r"[.:]" + n + r"\b", doc):
+            missing.append(f"{c}: {n}")
+
+if missing:
+    print("not in docs/RULES.md:", ", ".join(missing))
+    sys.exit(1)
+print(f"{len(names)} stdlib names and the C modules' functions are documented")
