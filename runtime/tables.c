@@ -398,8 +398,9 @@ static int shape_at(const char *s, size_t n, size_t a, int want) {
 
 /* Where the table of shape that starts at line a ends (the first byte after it). */
 static size_t table_stop(const char *s, size_t n, size_t a, int shape) {
-  if (shape == S_HTML) {
-    const char *e = find_ci(s + a, n - a, "</table>");
+  if (shape == S_HTML) {        /* the </table> after the <table> (shape_at saw one on this line) */
+    const char *t = find_ci(s + a, n - a, "<table");
+    const char *e = find_ci(t, (size_t)(s + n - t), "</table>");
     return e ? (size_t)(e - s) + 8 : n;
   }
   size_t last = a;   /* the end of the last line that belongs */
@@ -407,7 +408,10 @@ static size_t table_stop(const char *s, size_t n, size_t a, int shape) {
     size_t b = line_end(s, n, p);
     int blank = line_blank(s, p, b), in;
     switch (shape) {
-    case S_TAB: in = has_tab(s, p, b); if (blank) { p = b + 1; continue; } break;
+    case S_TAB:
+      in = has_tab(s, p, b);
+      if (!in && blank) { p = b + 1; continue; }   /* blank lines inside a tab table */
+      break;
     case S_MARKDOWN: in = is_md_line(s, p, b); break;
     default: in = !blank && spaced_cells(s, p, b) >= 2; break;
     }
@@ -609,6 +613,8 @@ static int parse_at(lua_State *L, const char *s, size_t n, size_t init, int opts
   while (a < n && (shape = shape_at(s, n, a, want)) == S_NONE) a = line_end(s, n, a) + 1;
   if (shape == S_NONE) return 0;
   size_t stop = table_stop(s, n, a, shape);
+  if (stop <= a) stop = line_end(s, n, a) + 1;      /* always move on */
+  if (stop > n) stop = n;
   int base = lua_gettop(L);
   grid *g = lua_newuserdatauv(L, sizeof *g, 0);
   memset(g, 0, sizeof *g);
@@ -627,6 +633,10 @@ static int parse_at(lua_State *L, const char *s, size_t n, size_t init, int opts
     nhead = read_lines(L, g, s, a, stop, shape);
   }
   if (normalize) normalize_cells(g);
+  if (g->nrows == 0) {          /* nothing but separators or empty tags: look further */
+    lua_settop(L, base);
+    return stop < n ? parse_at(L, s, n, stop, opts) : 0;
+  }
   row *rows = g->rows;
   int nrows = g->nrows;
   /* header lines: given, or the leading rows without a number or a code */

@@ -95,6 +95,11 @@ T.eq(tables.parse(sp, { carry = { 1 } }).rows[2][1], "白酒", "carry in a space
 T.eq(tables.parse("甲  乙\n１２  ３４\n", { normalize = true }).rows, { { "12", "34" } }, "normalize folds the cells")
 T.eq(tables.parse("单行  两格\n正文\n"), nil, "one spaced line is not a table")
 
+T.eq(tables.parse("x</table> y <table><tr><td>a</td><td>1</td></tr></table>").rows, { { "a", "1" } },
+  "a </table> before the <table> on its line is not its end")
+T.eq(tables.all("\t\n\t"), {}, "a lone tab is no table, and all() ends")
+T.eq(tables.parse("|---|\n\n<table></table>\n甲\t乙\n1\t2").shape, "tab", "empty tables are passed over")
+
 -- every table, and the shape forced
 local both = md .. "\n\n" .. text
 local all = tables.all(both)
