@@ -110,12 +110,7 @@ rr_luactx *rr_luactx_get(lua_State *L) {
     return ctx;
   }
   lua_pop(L, 1);
-  rr_luactx *ctx = lua_newuserdatauv(L, sizeof *ctx, 0);
-  memset(ctx, 0, sizeof *ctx);
-  lua_createtable(L, 0, 1);
-  lua_pushcfunction(L, ctx_gc);
-  lua_setfield(L, -2, "__gc");
-  lua_setmetatable(L, -2);
+  rr_luactx *ctx = rr_new_scratch(L, sizeof *ctx, ctx_gc);
   lua_setfield(L, LUA_REGISTRYINDEX, RR_CTX);
   return ctx;
 }

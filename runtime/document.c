@@ -207,6 +207,14 @@ static int doc_index(lua_State *L) {
   return 1;
 }
 
+const char *rr_text_arg(lua_State *L, int idx, size_t *len, int *is_doc) {
+  *is_doc = lua_type(L, idx) != LUA_TSTRING;
+  if (!*is_doc) return lua_tolstring(L, idx, len);
+  rr_document *d = rr_document_check(L, idx);
+  *len = d->text.len;
+  return d->text.s;
+}
+
 /* document.new(bytes [, path]) -> document, or nil, message when bytes are not UTF-8 */
 static int doc_new(lua_State *L) {
   size_t n;

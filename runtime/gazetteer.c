@@ -290,12 +290,7 @@ static void on_row(int c, void *data) {
 static void read_csv(lua_State *L, const char *path) {
   FILE *f = fopen(path, "rb");
   if (!f) luaL_error(L, "gazetteer: cannot open '%s'", path);
-  csv_box *box = lua_newuserdatauv(L, sizeof *box, 0);
-  box->live = 0;
-  lua_createtable(L, 0, 1);
-  lua_pushcfunction(L, csv_box_gc);
-  lua_setfield(L, -2, "__gc");
-  lua_setmetatable(L, -2);
+  csv_box *box = rr_new_scratch(L, sizeof *box, csv_box_gc);
   if (csv_init(&box->p, CSV_APPEND_NULL) != 0) { fclose(f); luaL_error(L, "gazetteer: out of memory"); }
   box->live = 1;
   lua_newtable(L);
@@ -400,18 +395,12 @@ static int by_start_then_longest(const void *a, const void *b) {
   return x->end > y->end ? -1 : x->end < y->end;
 }
 
-static const char *text_arg(lua_State *L, int idx, size_t *n) {
-  if (lua_type(L, idx) == LUA_TSTRING) return lua_tolstring(L, idx, n);
-  rr_document *d = rr_document_check(L, idx);
-  *n = d->text.len;
-  return d->text.s;
-}
-
 /* g:find(text_or_doc [, init]) */
 static int gaz_find(lua_State *L) {
   gazetteer *g = luaL_checkudata(L, 1, RR_GAZETTEER);
   size_t n;
-  const char *s = text_arg(L, 2, &n);
+  int is_doc;
+  const char *s = rr_text_arg(L, 2, &n, &is_doc);
   lua_Integer init = luaL_optinteger(L, 3, 1);
   luaL_argcheck(L, init >= 1, 3, "init must be at least 1");
   rr_buf hits = {0};

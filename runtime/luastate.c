@@ -113,6 +113,16 @@ lua_State *rr_lua_newstate(const char *stdlib_dir, const char *rules_dir, int ex
   return L;
 }
 
+void *rr_new_scratch(lua_State *L, size_t size, lua_CFunction gc) {
+  void *p = lua_newuserdatauv(L, size, 0);
+  memset(p, 0, size);
+  lua_createtable(L, 0, 1);
+  lua_pushcfunction(L, gc);
+  lua_setfield(L, -2, "__gc");
+  lua_setmetatable(L, -2);
+  return p;
+}
+
 void rr_lua_close(lua_State *L) {
   if (L) lua_close(L);
 }

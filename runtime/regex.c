@@ -46,13 +46,7 @@ static pcre2_match_context *state_mctx(lua_State *L) {
     return st->mctx;
   }
   lua_pop(L, 1);
-  regex_state *st = lua_newuserdatauv(L, sizeof *st, 0);
-  st->mctx = NULL;
-  st->jit_stack = NULL;
-  lua_newtable(L);
-  lua_pushcfunction(L, regex_state_gc);
-  lua_setfield(L, -2, "__gc");
-  lua_setmetatable(L, -2);
+  regex_state *st = rr_new_scratch(L, sizeof *st, regex_state_gc);
   st->mctx = pcre2_match_context_create(NULL);
   st->jit_stack = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
   if (!st->mctx || !st->jit_stack) luaL_error(L, "out of memory");
@@ -190,15 +184,7 @@ typedef struct subject {
 
 static subject check_subject(lua_State *L, int idx) {
   subject sub;
-  if (lua_type(L, idx) == LUA_TSTRING) {
-    sub.s = lua_tolstring(L, idx, &sub.len);
-    sub.trusted = 0;
-  } else {
-    rr_document *d = rr_document_check(L, idx);
-    sub.s = d->text.s;
-    sub.len = d->text.len;
-    sub.trusted = 1;
-  }
+  sub.s = rr_text_arg(L, idx, &sub.len, &sub.trusted);
   return sub;
 }
 

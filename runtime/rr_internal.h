@@ -42,6 +42,11 @@ size_t rr_text_orig_offset(const rr_text *t, size_t pos);
 /* A code point that begins at s (valid UTF-8 assumed); *len its byte length. */
 uint32_t rr_utf8_decode(const unsigned char *s, size_t *len);
 
+/* ---- Lua helpers (luastate.c) -------------------------------------------- */
+/* Pushes a zeroed userdata of size bytes whose finaliser is gc: C memory
+ * hung off it is freed even when a Lua error unwinds past its owner. */
+void *rr_new_scratch(lua_State *L, size_t size, lua_CFunction gc);
+
 /* ---- documents (document.c) --------------------------------------------- */
 typedef struct rr_document {
   const char *path;      /* as it goes into the `file` column */
@@ -56,6 +61,8 @@ typedef struct rr_document {
 void rr_document_push(lua_State *L, rr_document *doc);
 void rr_document_detach(lua_State *L, int idx);
 rr_document *rr_document_check(lua_State *L, int idx);
+/* The text at idx: a string, or a document's normalised text (*is_doc = 1). */
+const char *rr_text_arg(lua_State *L, int idx, size_t *len, int *is_doc);
 
 /* ---- regex (regex.c) ---------------------------------------------------- */
 typedef struct rr_regex rr_regex;

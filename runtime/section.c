@@ -428,12 +428,7 @@ static void itemizer_init(lua_State *L, itemizer *it, int opts) {
       lua_pop(L, 1);
     }
   }
-  it->cur = lua_newuserdatauv(L, sizeof *it->cur, 0);
-  memset(it->cur, 0, sizeof *it->cur);
-  lua_createtable(L, 0, 1);
-  lua_pushcfunction(L, box_gc);
-  lua_setfield(L, -2, "__gc");
-  lua_setmetatable(L, -2);
+  it->cur = rr_new_scratch(L, sizeof *it->cur, box_gc);
   lua_newtable(L);
   it->out = lua_gettop(L);
 }

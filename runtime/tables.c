@@ -616,12 +616,7 @@ static int parse_at(lua_State *L, const char *s, size_t n, size_t init, int opts
   if (stop <= a) stop = line_end(s, n, a) + 1;      /* always move on */
   if (stop > n) stop = n;
   int base = lua_gettop(L);
-  grid *g = lua_newuserdatauv(L, sizeof *g, 0);
-  memset(g, 0, sizeof *g);
-  lua_createtable(L, 0, 1);
-  lua_pushcfunction(L, grid_gc);
-  lua_setfield(L, -2, "__gc");
-  lua_setmetatable(L, -2);
+  grid *g = rr_new_scratch(L, sizeof *g, grid_gc);
   int nhead = -1;
   if (shape == S_HTML) {
     const char *t = find_ci(s + a, stop - a, "<table");

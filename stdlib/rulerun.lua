@@ -62,12 +62,16 @@ function M.split_names(s)
   return out
 end
 
-local DATE = re.compile([[(?<!\d)((?:19|20)\d{2})\s*(?:年|[./-])\s*(\d{1,2})\s*(?:月|[./-])\s*(\d{1,2})(?!\d)\s*日?]])
-local DATE8 = re.compile([[(?<![\d.])((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?![\d.%])]])
-local CN_DATE = re.compile([[([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日]])
+local MONTH = [[(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?]]
+-- Every form in one alternation, so a text is scanned once: captures 1-3
+-- y m d, 4-6 yyyymmdd, 7-9 Chinese numerals, 10-12 "Jun 26, 2024", 13-15 "26 June 2024".
+local DATE = re.compile(
+  [[(?<!\d)((?:19|20)\d{2})\s*(?:年|[./-])\s*(\d{1,2})\s*(?:月|[./-])\s*(\d{1,2})(?!\d)\s*日?]] ..
+  [[|(?<![\d.])((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?![\d.%])]] ..
+  [[|([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日]] ..
+  [[|\b]] .. MONTH .. [[\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{2})\b]] ..
+  [[|\b(\d{1,2})(?:st|nd|rd|th)?\s+]] .. MONTH .. [[,?\s+((?:19|20)\d{2})\b]], "i")
 local MONTHS = { jan = 1, feb = 2, mar = 3, apr = 4, may = 5, jun = 6, jul = 7, aug = 8, sep = 9, oct = 10, nov = 11, dec = 12 }
-local EN_MDY = re.compile([[\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{2})\b]], "i")
-local EN_DMY = re.compile([[\b(\d{1,2})(?:st|nd|rd|th)?\s+(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?,?\s+((?:19|20)\d{2})\b]], "i")
 local ASOF = re.compile([[截[至止][^\n\d〇零一二三四五六七八九]{0,16}?((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|(?:19|20)\d{2}[./-]\d{1,2}[./-]\d{1,2}|[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日)]])
 
 local CN_DIGIT = { ["〇"] = 0, ["零"] = 0, ["一"] = 1, ["二"] = 2, ["三"] = 3, ["四"] = 4,
@@ -101,33 +105,33 @@ local function iso(y, m, d)
   return string.format("%04d-%02d-%02d", y, m, d)
 end
 
--- Each form: a regex and how its captures become year, month, day.
-local DATE_FORMS = {
-  { DATE, function(y, m, d) return y, m, d end },
-  { DATE8, function(y, m, d) return y, m, d end },
-  { CN_DATE, function(y, m, d) return M.cn_number(y), M.cn_number(m), M.cn_number(d) end },
-  { EN_MDY, function(mon, d, y) return y, MONTHS[mon:sub(1, 3):lower()], d end },
-  { EN_DMY, function(d, mon, y) return y, MONTHS[mon:sub(1, 3):lower()], d end },
-}
+local function month(name) return MONTHS[name:sub(1, 3):lower()] end
+
+-- Year, month, day from the captures of DATE, whichever form matched.
+local function ymd(c)
+  if c[1] then return c[1], c[2], c[3] end
+  if c[4] then return c[4], c[5], c[6] end
+  if c[7] then return M.cn_number(c[7]), M.cn_number(c[8]), M.cn_number(c[9]) end
+  if c[10] then return c[12], month(c[10]), c[11] end
+  return c[15], month(c[14]), c[13]
+end
 
 -- The first date in s (a string or a document) at or after init, as
 -- YYYY-MM-DD, and where it was (first, last).  Forms: 2024年09月19日,
 -- 2024 年 6 月 26 日, 2024-06-26, 2024/6/26, 2024.06.26, 20240626,
 -- 二〇二四年六月二十六日, Jun 26, 2024, June 26th 2024, 26 June 2024.
 function M.date(s, init)
-  local best, bf, bl
-  for _, form in ipairs(DATE_FORMS) do
-    local pos = init or 1
-    while true do
-      local caps = { form[1]:find(s, pos) }
-      local a, b = caps[1], caps[2]
-      if not a or (bf and a >= bf) then break end
-      local v = iso(form[2](table.unpack(caps, 3)))
-      if v then best, bf, bl = v, a, b; break end
-      pos = b + 1
-    end
+  local pos = init or 1
+  while true do
+    local found = { DATE:find(s, pos) }
+    local a, b = found[1], found[2]
+    if not a then return nil end
+    local caps = {}
+    for i = 3, 17 do caps[i - 2] = found[i] or nil end   -- unset captures are false
+    local v = iso(ymd(caps))
+    if v then return v, a, b end
+    pos = b + 1
   end
-  return best, bf, bl
 end
 
 -- The data cut-off date: "截至北京时间 2024 年 9月 18 日" -> "2024-09-18".
@@ -192,19 +196,16 @@ function M.rating_bounds(def)
     if lo > hi then lo, hi = hi, lo end
     return horizon, lo, hi
   end
-  local a1, a2 = ABOVE:match(def)
-  local above = a1 or a2
-  if above then
-    local v = n(above)
-    if loss and not re.test(above, "^[+\\-−–]") then return horizon, nil, -v end
-    return horizon, v, nil
-  end
-  local b1, b2 = BELOW:match(def)
-  local below = b1 or b2
-  if below then
-    local v = n(below)
-    if loss and not re.test(below, "^[+\\-−–]") then return horizon, -v, nil end
-    return horizon, nil, v
+  -- one open bound; an unsigned loss turns "above" into an upper bound and back
+  for _, side in ipairs { { ABOVE, 1 }, { BELOW, 2 } } do
+    local c1, c2 = side[1]:match(def)
+    local x = c1 or c2
+    if x then
+      local v, at = n(x), side[2]
+      if loss and not re.test(x, "^[+\\-−–]") then v, at = -v, 3 - at end
+      if at == 1 then return horizon, v, nil end
+      return horizon, nil, v
+    end
   end
   return horizon, nil, nil
 end
@@ -356,7 +357,6 @@ local LEAD_WORDS = { "关注", "推荐", "建议", "标的", "包括", "例如",
   "覆盖", "个股", "其中", "以及", "我们", "受益", "首选", "组合" }
 local CONNECTORS = re.compile("^(?:以及|和|及|与|或)")
 local HAN = [[\x{3400}-\x{9FFF}\x{F900}-\x{FAFF}\x{20000}-\x{2FA1F}]]
-M.HAN = HAN
 local NAMED_CODE = re.compile([[([A-Za-z0-9]*[]] .. HAN .. [[][]] .. HAN .. [[A-Za-z0-9]{0,15}|]] ..
   [[[A-Z][A-Za-z0-9&.\-]*(?: [A-Z][A-Za-z0-9&.\-]*){0,3})\s*]] ..
   [[\(\s*(]] .. CODE:gsub("%(%?<!%[\\w%.%]%)", "") .. [[)\s*(?:[,;/、][^()\n]{0,20})?\)]])
@@ -522,17 +522,21 @@ end
 -- tables are read from the original bytes (normalised text has runs of
 -- spaces collapsed) and their cells normalised.  opts go to rr.tables.parse.
 function M.find_table(doc, pattern, opts)
-  local function header_matches(t)
-    for _, h in ipairs(t.header) do if re.test(h, pattern) then return true end end
+  local function first_match(text, o)
+    local t = tables.parse(text, o)
+    while t do
+      for _, h in ipairs(t.header) do if re.test(h, pattern) then return t end end
+      o.init = t.stop
+      t = tables.parse(text, o)
+    end
   end
-  for _, t in ipairs(tables.all(doc.text, opts)) do
-    if header_matches(t) then return t end
-  end
-  local o = { shape = "space", normalize = true }
+  local o = {}
   for k, v in pairs(opts or {}) do o[k] = v end
-  for _, t in ipairs(tables.all(doc:original(), o)) do
-    if header_matches(t) then return t end
-  end
+  local t = first_match(doc.text, o)
+  if t then return t end
+  o.shape, o.normalize = "space", true
+  o.init = opts and opts.init and doc:orig_offset(opts.init)   -- positions in the original bytes
+  return first_match(doc:original(), o)
 end
 
 local PERSON = re.compile([[(?:(分析师|证券分析师|研究员|联系人|研究助理)\s*:\s*)?(\p{Han}{2,4}?)\s*\(?\s*]] ..
