@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <lauxlib.h>
 #include <lua.h>
@@ -88,6 +89,12 @@ int rr_csv_field(rr_buf *b, const char *s, size_t n, int excel) {
   return rc;
 }
 
+double rr_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 /* ---- the context ---------------------------------------------------------------- */
 
 static int ctx_gc(lua_State *L) {
@@ -100,6 +107,8 @@ static int ctx_gc(lua_State *L) {
   free(ctx->tables);
   ctx->tables = NULL;
   ctx->ntables = 0;
+  free(ctx->prof.rule);
+  ctx->prof.rule = NULL;
   return 0;
 }
 

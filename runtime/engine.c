@@ -26,16 +26,18 @@ struct rr_engine {
   char **table_names;
   size_t *table_rows;
   rr_stats stats;
+  struct {                     /* --profile, summed over the workers' states */
+    double read, normalize, *rule;
+    size_t nrules;
+    struct prof_regex { char *pattern; double secs, calls; } *re;
+    size_t nre;
+  } prof;
   char err[4096];
 };
 
 const char *rr_version(void) { return RR_VERSION; }
 
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
+static double now(void) { return rr_now(); }
 
 static void set_error(rr_engine *e, const char *fmt, ...) {
   va_list ap;
@@ -55,6 +57,8 @@ static void message(rr_engine *e, int is_progress, const char *msg) {
   else default_message(NULL, msg, is_progress);
 }
 
+
+static void profile_free(rr_engine *e);
 
 rr_engine *rr_engine_new(const rr_options *opt) {
   rr_engine *e = calloc(1, sizeof *e);
@@ -77,6 +81,7 @@ rr_engine *rr_engine_new(const rr_options *opt) {
 void rr_engine_free(rr_engine *e) {
   if (!e) return;
   rr_lua_close(e->L0);
+  profile_free(e);
   for (int i = 0; i < e->ntables; i++) free(e->table_names[i]);
   free(e->table_names);
   free(e->table_rows);
@@ -108,6 +113,8 @@ static lua_State *load_state(rr_engine *e, char *err, size_t errlen) {
     snprintf(err, errlen, "out of memory");
     return NULL;
   }
+  rr_profile *prof = &rr_luactx_get(L)->prof;
+  prof->on = e->opt.profile;     /* before the rules compile their regexes */
   lua_pushcfunction(L, rr_lua_traceback);
   int rc = luaL_loadfilex(L, e->rules_path, "t");
   if (rc == LUA_OK) rc = lua_pcall(L, 0, 0, -2);
@@ -117,6 +124,17 @@ static lua_State *load_state(rr_engine *e, char *err, size_t errlen) {
     return NULL;
   }
   lua_pop(L, 1);
+  if (prof->on) {
+    lua_getfield(L, LUA_REGISTRYINDEX, "rulerun.rules");
+    prof->nrules = lua_istable(L, -1) ? lua_rawlen(L, -1) : 0;
+    lua_pop(L, 1);
+    prof->rule = calloc(prof->nrules + 1, sizeof *prof->rule);
+    if (!prof->rule) {
+      snprintf(err, errlen, "out of memory");
+      rr_lua_close(L);
+      return NULL;
+    }
+  }
   return L;
 }
 
@@ -216,6 +234,7 @@ static void run_rules(rr_engine *e, lua_State *L, rr_document *doc, doc_result *
   ctx->doc_path = doc->path;
   size_t nrules = lua_rawlen(L, base + 1);
   for (size_t i = 1; i <= nrules; i++) {
+    double t0 = ctx->prof.on ? now() : 0;
     rr_batch_mark(&r->batch);
     lua_rawgeti(L, base + 1, (lua_Integer)i);                /* the rule record */
     lua_getfield(L, -1, "fn");
@@ -231,6 +250,7 @@ static void run_rules(rr_engine *e, lua_State *L, rr_document *doc, doc_result *
       rr_batch_rollback(&r->batch);
     }
     lua_settop(L, base + 3);
+    if (ctx->prof.on && i <= ctx->prof.nrules) ctx->prof.rule[i - 1] += now() - t0;
   }
   ctx->batch = NULL;
   ctx->doc_path = NULL;
@@ -279,6 +299,8 @@ static char *read_file(const char *path, size_t *len) {
 static void process(rr_engine *e, lua_State *L, const char *path, const char *rel,
                     const char *bytes, size_t nbytes, doc_result *r) {
   rr_batch_init(&r->batch, (size_t)e->ntables);
+  rr_profile *prof = &rr_luactx_get(L)->prof;
+  double t0 = prof->on ? now() : 0;
   char *owned = NULL;
   if (!bytes) {
     owned = read_file(path, &nbytes);
@@ -291,7 +313,12 @@ static void process(rr_engine *e, lua_State *L, const char *path, const char *re
   r->bytes = nbytes;
   rr_document doc = {rel, bytes, nbytes, {0}};
   size_t bad = 0;
+  double t1 = prof->on ? now() : 0;
   int rc = rr_normalize(bytes, nbytes, &doc.text, &bad);
+  if (prof->on) {
+    prof->read += t1 - t0;
+    prof->normalize += now() - t1;
+  }
   if (rc == RR_NORM_EUTF8)
     result_msg(r, "%s: not valid UTF-8 at byte %zu (skipped)", rel, bad);
   else if (rc != RR_NORM_OK)
@@ -301,6 +328,107 @@ static void process(rr_engine *e, lua_State *L, const char *path, const char *re
     run_rules(e, L, &doc, r);
   rr_text_free(&doc.text);
   free(owned);
+}
+
+/* ---- --profile ------------------------------------------------------------- */
+
+static void profile_free(rr_engine *e) {
+  free(e->prof.rule);
+  for (size_t i = 0; i < e->prof.nre; i++) free(e->prof.re[i].pattern);
+  free(e->prof.re);
+  memset(&e->prof, 0, sizeof e->prof);
+}
+
+static void profile_regex(void *ud, const char *pattern, double secs, double calls) {
+  rr_engine *e = ud;
+  size_t i = 0;
+  while (i < e->prof.nre && strcmp(e->prof.re[i].pattern, pattern) != 0) i++;
+  if (i == e->prof.nre) {
+    struct prof_regex *v = realloc(e->prof.re, (i + 1) * sizeof *v);
+    char *p = strdup(pattern);
+    if (v) e->prof.re = v;
+    if (!v || !p) { free(p); return; }   /* a profile line less; the run goes on */
+    v[i] = (struct prof_regex){p, 0, 0};
+    e->prof.nre++;
+  }
+  e->prof.re[i].secs += secs;
+  e->prof.re[i].calls += calls;
+}
+
+/* Adds the figures of state L to the run's, and zeroes L's. */
+static void profile_collect(rr_engine *e, lua_State *L) {
+  rr_profile *p = &rr_luactx_get(L)->prof;
+  if (!p->on) return;
+  if (!e->prof.rule) {
+    e->prof.rule = calloc(p->nrules + 1, sizeof *e->prof.rule);
+    e->prof.nrules = e->prof.rule ? p->nrules : 0;
+  }
+  e->prof.read += p->read;
+  e->prof.normalize += p->normalize;
+  for (size_t i = 0; i < p->nrules && i < e->prof.nrules; i++) e->prof.rule[i] += p->rule[i];
+  p->read = p->normalize = 0;
+  memset(p->rule, 0, p->nrules * sizeof *p->rule);
+  rr_regex_take_stats(L, profile_regex, e);
+}
+
+/* pattern made printable on one line: control characters as \n \t, cut
+ * on a character boundary after about max bytes. */
+static void printable(char *out, size_t max, const char *pattern) {
+  size_t n = 0;
+  for (const char *p = pattern; *p && n + 4 < max; p++) {
+    if (*p == '\n' || *p == '\t') {
+      out[n++] = '\\';
+      out[n++] = *p == '\n' ? 'n' : 't';
+    } else if ((unsigned char)*p >= 0x20 || *p < 0) {
+      out[n++] = *p;
+    }
+  }
+  while (n > 0 && ((unsigned char)out[n - 1] & 0xC0) == 0x80) n--;   /* drop a cut character */
+  if (n > 0 && (unsigned char)out[n - 1] >= 0xC0) n--;
+  out[n] = '\0';
+}
+
+static int by_secs(const void *a, const void *b) {
+  double x = ((const struct prof_regex *)a)->secs, y = ((const struct prof_regex *)b)->secs;
+  return (x < y) - (x > y);
+}
+
+/* The profile as messages: seconds summed over the workers, so on N
+ * threads they add up to about N times the wall time. */
+static void profile_report(rr_engine *e) {
+  char line[512];
+  double total = e->prof.read + e->prof.normalize;
+  for (size_t i = 0; i < e->prof.nrules; i++) total += e->prof.rule[i];
+  if (total <= 0) total = 1e-9;
+  message(e, 0, "rulerun: profile (seconds summed over worker threads)");
+  snprintf(line, sizeof line, "  %8.3f s %5.1f%%  reading files", e->prof.read, 100 * e->prof.read / total);
+  message(e, 0, line);
+  snprintf(line, sizeof line, "  %8.3f s %5.1f%%  decoding and normalising", e->prof.normalize,
+           100 * e->prof.normalize / total);
+  message(e, 0, line);
+  lua_State *L = e->L0;
+  lua_getfield(L, LUA_REGISTRYINDEX, "rulerun.rules");
+  for (size_t i = 0; i < e->prof.nrules; i++) {
+    lua_rawgeti(L, -1, (lua_Integer)i + 1);
+    lua_getfield(L, -1, "name");
+    lua_getfield(L, -2, "source");
+    lua_getfield(L, -3, "line");
+    snprintf(line, sizeof line, "  %8.3f s %5.1f%%  rule '%s' (%s:%d)", e->prof.rule[i],
+             100 * e->prof.rule[i] / total, lua_tostring(L, -3), lua_tostring(L, -2),
+             (int)lua_tointeger(L, -1));
+    message(e, 0, line);
+    lua_pop(L, 4);
+  }
+  lua_pop(L, 1);
+  qsort(e->prof.re, e->prof.nre, sizeof *e->prof.re, by_secs);
+  if (e->prof.nre) message(e, 0, "  regexes by time spent matching (part of the rules' time):");
+  for (size_t i = 0; i < e->prof.nre && i < 15; i++) {
+    const char *pat = strchr(e->prof.re[i].pattern, '/');   /* the cache key is flags/pattern */
+    char shown[160];
+    printable(shown, sizeof shown, pat ? pat + 1 : e->prof.re[i].pattern);
+    snprintf(line, sizeof line, "  %8.3f s %9.0f calls  %s", e->prof.re[i].secs, e->prof.re[i].calls, shown);
+    message(e, 0, line);
+  }
 }
 
 /* ---- the run --------------------------------------------------------------- */
@@ -404,6 +532,7 @@ int rr_engine_run(rr_engine *e, const char *const *paths, size_t npaths) {
   }
   double t0 = now();
   memset(&e->stats, 0, sizeof e->stats);
+  profile_free(e);
   run ru;
   memset(&ru, 0, sizeof ru);
   ru.e = e;
@@ -450,6 +579,8 @@ int rr_engine_run(rr_engine *e, const char *const *paths, size_t npaths) {
     work(&ws[0]);
     for (int i = 1; i <= started; i++) pthread_join(ws[i].th, NULL);
   }
+  for (int i = 0; i < jobs && e->opt.profile; i++)
+    if (ws[i].L) profile_collect(e, ws[i].L);
   for (int i = 1; i < jobs; i++) rr_lua_close(ws[i].L);
   pthread_cond_destroy(&ru.cv);
   pthread_mutex_destroy(&ru.mu);
@@ -472,6 +603,7 @@ done:
   e->stats.ntables = (size_t)e->ntables;
   e->stats.table_names = (const char *const *)e->table_names;
   e->stats.table_rows = e->table_rows;
+  if (e->opt.profile) profile_report(e);
   if (status == RR_OK && e->stats.failed) {
     set_error(e, "%zu of %zu documents failed", e->stats.failed, e->stats.files);
     status = RR_EDOCS;

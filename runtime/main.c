@@ -23,6 +23,8 @@ static const char usage_text[] =
   "      --stdlib DIR   the rulerun Lua library (default: the installed one, or\n"
   "                     the source tree's for a binary in a build tree;\n"
   "                     RULERUN_STDLIB overrides)\n"
+  "      --profile      at the end, print where the time went: reading,\n"
+  "                     normalising, each rule, the slowest regexes\n"
   "  -q, --quiet        no summary at the end\n"
   "      --no-progress  no progress line, even on a terminal\n"
   "  -h, --help         this help\n"
@@ -54,13 +56,14 @@ static void human_bytes(double b, char *buf, size_t n) {
 }
 
 int main(int argc, char **argv) {
-  enum { OPT_EXCEL = 256, OPT_STDLIB, OPT_NO_PROGRESS, OPT_VERSION };
+  enum { OPT_EXCEL = 256, OPT_STDLIB, OPT_NO_PROGRESS, OPT_VERSION, OPT_PROFILE };
   static const struct option longopts[] = {
     {"out", required_argument, NULL, 'o'}, {"jobs", required_argument, NULL, 'j'},
     {"glob", required_argument, NULL, 'g'}, {"excel", no_argument, NULL, OPT_EXCEL},
     {"stdlib", required_argument, NULL, OPT_STDLIB}, {"quiet", no_argument, NULL, 'q'},
     {"no-progress", no_argument, NULL, OPT_NO_PROGRESS}, {"help", no_argument, NULL, 'h'},
-    {"version", no_argument, NULL, OPT_VERSION}, {NULL, 0, NULL, 0}};
+    {"version", no_argument, NULL, OPT_VERSION}, {"profile", no_argument, NULL, OPT_PROFILE},
+    {NULL, 0, NULL, 0}};
   rr_options opt = {0};
   int quiet = 0, progress = isatty(2);
   int c;
@@ -80,6 +83,7 @@ int main(int argc, char **argv) {
       case OPT_EXCEL: opt.excel = 1; break;
       case OPT_STDLIB: opt.stdlib_dir = optarg; break;
       case OPT_NO_PROGRESS: progress = 0; break;
+      case OPT_PROFILE: opt.profile = 1; break;
       case 'h': fputs(usage_text, stdout); return 0;
       case OPT_VERSION: printf("rulerun %s\n", rr_version()); return 0;
       case '?':

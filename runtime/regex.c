@@ -23,6 +23,8 @@ struct rr_regex {
   pcre2_match_data *md;
   pcre2_match_context *mctx;   /* the state's, not owned */
   uint32_t ncap;
+  int timed;                   /* --profile: time spent matching, and calls */
+  double secs, calls;
 };
 
 typedef struct regex_state {   /* one per Lua state */
@@ -103,6 +105,7 @@ static rr_regex *regex_compile(lua_State *L, const char *pat, size_t patlen, con
   if (!re->md) luaL_error(L, "out of memory");
   pcre2_pattern_info(re->code, PCRE2_INFO_CAPTURECOUNT, &re->ncap);
   re->mctx = mctx;
+  re->timed = rr_luactx_get(L)->prof.on;
   return re;
 }
 
@@ -157,8 +160,13 @@ rr_regex *rr_regex_get(lua_State *L, const char *pat, size_t patlen, const char 
 int rr_regex_exec(lua_State *L, rr_regex *re, const char *s, size_t len, size_t start,
                   int trusted_utf8, size_t *ms, size_t *me) {
   if (!re->code) luaL_error(L, "regex used after it was freed");
+  double t0 = re->timed ? rr_now() : 0;
   int rc = pcre2_match(re->code, (PCRE2_SPTR)s, len, start,
                        trusted_utf8 ? PCRE2_NO_UTF_CHECK : 0, re->md, re->mctx);
+  if (re->timed) {
+    re->secs += rr_now() - t0;
+    re->calls++;
+  }
   if (rc == PCRE2_ERROR_NOMATCH) return 0;
   if (rc < 0) {
     PCRE2_UCHAR msg[256];
@@ -172,6 +180,21 @@ int rr_regex_exec(lua_State *L, rr_regex *re, const char *s, size_t len, size_t 
   *ms = ov[0];
   *me = ov[1];
   return 1;
+}
+
+void rr_regex_take_stats(lua_State *L, rr_regex_stat_fn fn, void *ud) {
+  if (lua_getfield(L, LUA_REGISTRYINDEX, RR_REGEX_CACHE) == LUA_TTABLE) {
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+      rr_regex *re = luaL_testudata(L, -1, RR_REGEX);
+      if (re && re->timed && re->calls > 0 && lua_type(L, -2) == LUA_TSTRING) {
+        fn(ud, lua_tostring(L, -2), re->secs, re->calls);
+        re->secs = re->calls = 0;
+      }
+      lua_pop(L, 1);
+    }
+  }
+  lua_pop(L, 1);
 }
 
 /* ---- subjects, arguments, results ---------------------------------------- */

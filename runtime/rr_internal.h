@@ -74,6 +74,9 @@ rr_regex *rr_regex_get(lua_State *L, const char *pat, size_t patlen, const char 
  * none; raises on a matching error. */
 int rr_regex_exec(lua_State *L, rr_regex *re, const char *s, size_t len, size_t start,
                   int trusted_utf8, size_t *ms, size_t *me);
+/* --profile: hands fn the figures of every timed regex in L's cache, and zeroes them. */
+typedef void (*rr_regex_stat_fn)(void *ud, const char *pattern, double secs, double calls);
+void rr_regex_take_stats(lua_State *L, rr_regex_stat_fn fn, void *ud);
 
 /* ---- per-state context (core.c) ----------------------------------------- */
 typedef struct rr_table_schema {
@@ -90,13 +93,24 @@ typedef struct rr_batch {   /* the rows one document produced */
   size_t ntables;
 } rr_batch;
 
+typedef struct rr_profile {   /* --profile: where one state's time went, in seconds */
+  int on;
+  double read, normalize;
+  double *rule;             /* per rule, in declaration order */
+  size_t nrules;
+} rr_profile;
+
 typedef struct rr_luactx {
   rr_table_schema *tables;
   int ntables;
   rr_batch *batch;          /* where emit writes; NULL outside a document */
   const char *doc_path;     /* fills the file column */
   int excel;
+  rr_profile prof;
 } rr_luactx;
+
+/* Monotonic seconds (cheap: no system call). */
+double rr_now(void);
 
 rr_luactx *rr_luactx_get(lua_State *L);
 void rr_batch_init(rr_batch *b, size_t ntables);

@@ -31,6 +31,7 @@ typedef struct rr_options {
   const char *stdlib_dir;  /* the Lua stdlib; NULL: RULERUN_STDLIB or the built-in search */
   int excel;               /* BOM, CRLF and formula guard for spreadsheets */
   int progress;            /* report progress through on_message */
+  int profile;             /* at the end of a run, report where the time went through on_message */
   rr_message_fn on_message;  /* NULL: messages go to stderr */
   void *message_ud;
 } rr_options;

@@ -69,7 +69,7 @@ check(p.returncode == 1, "a failed document exits 1", p.returncode)
 check(f"b.txt: rule 'risks' ({tmp}/good.lua:3): {tmp}/good.lua:8: exploded on purpose" in p.stderr,
       "runtime error names document, rule and lines", p.stderr)
 check("1 of 3 documents failed" in p.stderr, "failure count", p.stderr)
-rows = open(f"{out}/risks.csv", encoding="utf-8").read()
+rows = risk_rows = open(f"{out}/risks.csv", encoding="utf-8").read()
 check(rows == "file,seq,risk\na.txt,1,技术不及预期\na.txt,2,需求不及预期\nc.txt,1,地缘政治风险\n",
       "other documents keep their rows; the failing rule's rows are dropped", rows)
 
@@ -120,6 +120,14 @@ check(p.returncode == 0 and p.stdout.startswith("rulerun "), "--version", p.stdo
 write(f"{tmp}/file-not-dir", "x")
 p = run(f"{tmp}/good.lua", docs, "-o", f"{tmp}/file-not-dir/out")
 check(p.returncode == 2 and "cannot create the output directory" in p.stderr, "unwritable output", p.stderr)
+
+# --profile: every rule by name and line, the fixed costs, the regexes the rules ran
+p = run(f"{tmp}/good.lua", docs, "-o", f"{tmp}/out-profile", "--profile", "-j2")
+prof = p.stderr
+check(p.returncode == 1 and "rulerun: profile" in prof and "reading files" in prof
+      and "decoding and normalising" in prof and f"rule 'risks' ({tmp}/good.lua:3)" in prof
+      and "calls  BOOM" in prof, "--profile", prof)
+check(open(f"{tmp}/out-profile/risks.csv", encoding="utf-8").read() == risk_rows, "--profile changes no output")
 
 print(f"{count - failures} passed, {failures} failed")
 sys.exit(1 if failures else 0)
