@@ -1,0 +1,185 @@
+#!/usr/bin/env python3
+"""The rulerun benchmark: rulerun side by side with the Python peer, ripgrep and cat.
+
+usage: tests/bench/bench.py [--files N] [--runs R] [--big MB] [--corpus DIR] [--rulerun PATH]
+
+Builds the corpus with ../shared/bench/gen_corpus.py (40,000 files, ~420 MB by
+default; --files N for a quick run) under build/bench/ (kept between runs),
+warms the page cache, runs every line R times (default 3) and prints the
+median wall time, MB/s, peak RSS, and each line's ratio to the Python peer
+(how many times faster) and to ripgrep (how many times slower).  It then
+checks that rulerun's output is byte-identical at -j1 and on all cores, runs
+one big report (--big MB, default 200: corpus files concatenated) and checks
+the targets of issue 4.  Exit status 1 if outputs differ, 0 otherwise
+(a missed target is reported, not an error: the figures are the result).
+"""
+import argparse, filecmp, os, shutil, statistics, subprocess, sys, time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+SHARED = os.path.join(os.path.dirname(ROOT), "shared")
+RG_PATTERN = "建议关注|风险提示|投资评级"
+WORK = os.path.join(ROOT, "build", "bench")
+
+
+def run_once(cmd, peakrss):
+    """(wall seconds, peak RSS in MB) of cmd.  Its output goes to a file, not
+    /dev/null: ripgrep notices /dev/null and stops at the first match."""
+    rss_file = os.path.join(WORK, "peakrss")
+    with open(os.path.join(WORK, "stdout"), "wb") as sink:
+        t0 = time.perf_counter()
+        p = subprocess.run([peakrss, rss_file] + cmd, stdout=sink, stderr=subprocess.PIPE)
+        wall = time.perf_counter() - t0
+    if p.returncode not in (0, 1):   # ripgrep exits 1 when nothing matched
+        sys.exit(f"bench: {' '.join(cmd)} failed ({p.returncode}):\n{p.stderr.decode('utf-8', 'replace')}")
+    return wall, int(open(rss_file).read()) / 1024.0
+
+
+def measure(cmd, runs, peakrss):
+    res = [run_once(cmd, peakrss) for _ in range(runs)]
+    return statistics.median(w for w, _ in res), max(r for _, r in res)
+
+
+def corpus_bytes(d):
+    n = 0
+    for dp, _, fs in os.walk(d):
+        for f in fs:
+            n += os.path.getsize(os.path.join(dp, f))
+    return n
+
+
+def build_corpus(d, files):
+    stamp = d + ".files"   # beside the corpus, so every program sees the same files
+    if os.path.exists(stamp) and open(stamp).read() == str(files):
+        return
+    shutil.rmtree(d, ignore_errors=True)
+    print(f"bench: building the corpus ({files} files) in {d} ...", file=sys.stderr)
+    subprocess.run([sys.executable, os.path.join(SHARED, "bench", "gen_corpus.py"), d, "--files", str(files)],
+                   check=True)
+    open(stamp, "w").write(str(files))
+
+
+def warm(d):
+    for dp, _, fs in os.walk(d):
+        for f in fs:
+            with open(os.path.join(dp, f), "rb") as fh:
+                while fh.read(1 << 20):
+                    pass
+
+
+def build_big(corpus, path, mb):
+    """One report of about mb MB: the corpus files concatenated, in path order."""
+    want = mb * 1000 * 1000
+    if os.path.exists(path) and os.path.getsize(path) >= want:
+        return
+    files = sorted(os.path.join(dp, f) for dp, _, fs in os.walk(corpus) for f in fs if f.endswith(".txt"))
+    n = 0
+    with open(path + ".tmp", "wb") as out:
+        while n < want:
+            for f in files:
+                data = open(f, "rb").read()
+                out.write(data)
+                n += len(data)
+                if n >= want:
+                    break
+    os.replace(path + ".tmp", path)
+
+
+def same_outputs(a, b):
+    names = sorted(os.listdir(a))
+    if names != sorted(os.listdir(b)):
+        return False
+    return all(filecmp.cmp(os.path.join(a, n), os.path.join(b, n), shallow=False) for n in names)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--files", type=int, default=40000)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--big", type=int, default=200, help="MB of the single big report (0: skip)")
+    ap.add_argument("--corpus", help="corpus folder (default build/bench/corpus-N)")
+    ap.add_argument("--rulerun", default=os.path.join(ROOT, "build", "rulerun"))
+    args = ap.parse_args()
+    peakrss = os.path.join(os.path.dirname(args.rulerun), "tests", "peakrss")
+    if not os.access(peakrss, os.X_OK):
+        sys.exit(f"bench: {peakrss} is missing: build first (ninja -C build)")
+    if not os.path.isdir(SHARED):
+        sys.exit(f"bench: needs {SHARED} (gen_corpus.py and peer_extract.py)")
+    rg = shutil.which("rg")
+    if not rg:
+        sys.exit("bench: needs ripgrep (apt-get install ripgrep)")
+    work = WORK
+    corpus = args.corpus or os.path.join(work, f"corpus-{args.files}")
+    os.makedirs(work, exist_ok=True)
+    build_corpus(corpus, args.files)
+    size = corpus_bytes(corpus)
+    mb = size / 1e6
+    cores = os.cpu_count() or 1
+    warm(corpus)
+    rulerun = [args.rulerun, "-q", "--no-progress"]
+    weekly = os.path.join(ROOT, "rules", "weekly.lua")
+    nothing = os.path.join(HERE, "nothing.lua")
+    peer = os.path.join(SHARED, "bench", "peer_extract.py")
+    out = lambda name: os.path.join(work, "out-" + name)
+    lines = [
+        ("rulerun -j1 weekly.lua", rulerun + ["-j1", weekly, corpus, "-o", out("j1")]),
+        (f"rulerun -j{cores} weekly.lua", rulerun + [f"-j{cores}", weekly, corpus, "-o", out("jn")]),
+        ("rulerun -j1 do-nothing rule", rulerun + ["-j1", nothing, corpus, "-o", out("nothing")]),
+        ("python peer, 1 process", [sys.executable, peer, corpus, out("peer1")]),
+        (f"python peer, {cores} processes", [sys.executable, peer, "-j", str(cores), corpus, out("peern")]),
+        ("rg -j1 -c", [rg, "-j1", "-c", "--no-ignore", RG_PATTERN, corpus]),   # build/ is git-ignored
+        ("cat > /dev/null", ["sh", "-c", 'find "$1" -type f -exec cat {} + >/dev/null', "sh", corpus]),
+    ]
+    res = {}
+    for name, cmd in lines:
+        print(f"bench: {name} ...", file=sys.stderr)
+        res[name] = measure(cmd, args.runs, peakrss)
+    peer1 = res["python peer, 1 process"][0]
+    rgt = res["rg -j1 -c"][0]
+    print(f"\ncorpus: {args.files} files, {mb:.1f} MB, {cores} cores; median of {args.runs} runs, warm cache\n")
+    print(f"| {'what':32} | {'wall s':>8} | {'MB/s':>8} | {'peak RSS MB':>11} | {'× faster than peer':>18} | {'× rg time':>9} |")
+    print(f"|{'-' * 34}|{'-' * 10}:|{'-' * 10}:|{'-' * 13}:|{'-' * 20}:|{'-' * 11}:|")
+    for name, _ in lines:
+        w, rss = res[name]
+        print(f"| {name:32} | {w:8.3f} | {mb / w:8.1f} | {rss:11.1f} | {peer1 / w:18.1f} | {w / rgt:9.2f} |")
+
+    identical = same_outputs(out("j1"), out("jn"))
+    print(f"\noutput -j1 vs -j{cores}: {'byte-identical' if identical else 'DIFFERENT'}")
+
+    big = None
+    if args.big:
+        bigdir = os.path.join(work, f"big-{args.big}")
+        os.makedirs(bigdir, exist_ok=True)
+        bigfile = os.path.join(bigdir, "big.txt")
+        build_big(corpus, bigfile, args.big)
+        warm(bigdir)
+        bsize = os.path.getsize(bigfile) / 1e6
+        print(f"bench: one {bsize:.0f} MB report ...", file=sys.stderr)
+        w, rss = measure(rulerun + ["-j1", weekly, bigfile, "-o", out("big")], args.runs, peakrss)
+        big = (bsize, w, rss)
+        print(f"one report of {bsize:.1f} MB, -j1 weekly.lua: {w:.3f} s, {bsize / w:.1f} MB/s, peak RSS {rss:.1f} MB")
+
+    j1, jn, none = (res["rulerun -j1 weekly.lua"], res[f"rulerun -j{cores} weekly.lua"],
+                    res["rulerun -j1 do-nothing rule"])
+    targets = [
+        ("weekly -j1 >= 50x the peer (1 process)", peer1 / j1[0] >= 50, f"{peer1 / j1[0]:.1f}x"),
+        ("do-nothing <= 2x rg -j1", none[0] / rgt <= 2, f"{none[0] / rgt:.2f}x"),
+        ("weekly -j1 <= 4x rg -j1", j1[0] / rgt <= 4, f"{j1[0] / rgt:.2f}x"),
+        (f"-j{cores} >= 1.8x -j1", j1[0] / jn[0] >= 1.8, f"{j1[0] / jn[0]:.2f}x"),
+        ("peak RSS <= 64 MB", max(j1[1], jn[1], none[1]) <= 64, f"{max(j1[1], jn[1], none[1]):.1f} MB"),
+        ("output identical across -j", identical, "yes" if identical else "no"),
+    ]
+    if big:
+        bsize, w, rss = big
+        limit = 2.5 * bsize + 64
+        targets.append((f"big report RSS <= 2.5 x size + 64 MB ({limit:.0f} MB)", rss <= limit, f"{rss:.1f} MB"))
+        ratio = (bsize / w) / (mb / j1[0])
+        targets.append(("big report speed within 20% of many files", ratio >= 0.8, f"{ratio:.2f} of the MB/s"))
+    print("\ntargets:")
+    for what, ok, fig in targets:
+        print(f"  {'met   ' if ok else 'MISSED'} {what}: {fig}")
+    return 0 if identical else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
