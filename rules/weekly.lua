@@ -116,7 +116,7 @@ rr.rule("reports", function(doc)
   local industry = table.remove(head, 1) or ""
   local rating, action = rr.industry_rating(doc)
   rr.emit("reports", { date = report_date(doc), title = rr.join_lines(head),
-                       broker = doc:match([[(\p{Han}{2,8}证券)(?:研究所|有限责任公司|股份有限公司)]]),
+                       broker = rr.broker(doc),
                        industry = industry, industry_rating = rating, rating_action = action })
 end)
 

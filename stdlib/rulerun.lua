@@ -30,6 +30,24 @@ function M.gazetteer(source, opts)
   return gazetteer.new(source)
 end
 
+-- s[a..b] (a string or a document), narrowed to whole UTF-8 characters,
+-- and the offset to add to positions in it.  The helpers below find a cheap
+-- literal anchor first (PCRE2 skips to it with memchr) and run their full
+-- pattern only in a window around it: a pattern that starts with a run of
+-- Chinese characters would otherwise be tried at every position of the text.
+local function window(s, a, b)
+  if a < 1 then a = 1 end
+  local w = s:sub(a, b)
+  local i, j = 1, #w
+  while i <= j and w:byte(i) & 0xC0 == 0x80 do i = i + 1 end     -- not inside a character
+  local k = j
+  while k > i and w:byte(k) & 0xC0 == 0x80 do k = k - 1 end
+  local lead = w:byte(k) or 0
+  local need = lead >= 0xF0 and 4 or lead >= 0xE0 and 3 or lead >= 0xC0 and 2 or 1
+  if j - k + 1 < need then j = k - 1 end                          -- a character cut at the end
+  return w:sub(i, j), a + i - 2
+end
+
 -- Removes white space at both ends.
 function M.trim(s)
   return (re.gsub(s, [[^\s+|\s+$]], ""))
@@ -172,8 +190,8 @@ local BELOW = re.compile(NUM .. [[\s*%\s*(?:以下|之下|以内)|(?:低于|小�
 -- words that make an unsigned number a loss: "相对跌幅 5%以上", "落后基准 10%以上"
 local LOSS = re.compile([[跌幅|下跌|落后|跑输|弱于|低于[^%]*%\s*(?:以上|之上)]])
 
-local function horizon_of(def)
-  local n, half, year = HORIZON:match(def)
+local function horizon_of(def, init)
+  local n, half, year = HORIZON:match(def, init)
   if half then return 6 elseif year then return 12 end
   return n and (tonumber(n) or M.cn_number(n))
 end
@@ -219,8 +237,8 @@ local GENERIC_BENCHMARK = re.compile([[^(?:市场基准指数|基准指数|同�
 
 -- The benchmark index s names ("沪深300指数", "恒生指数", "标普500指数" …;
 -- spaces inside taken out), else a generic "市场基准指数"/"基准指数", else nil.
-function M.benchmark(s)
-  local generic, pos = nil, 1
+function M.benchmark(s, init)
+  local generic, pos = nil, init or 1
   while true do
     local a, b = BENCHMARK:find(s, pos)
     if not a then return generic end
@@ -241,36 +259,71 @@ local SCHEME_ONLY = re.compile([[^[•\-\s]*(\S{0,8}?评级)(?:说明|标准|体
 local RATING_UNIT = re.compile([[^[•\-\s]*(?:(\S{0,8}?评级)(?:说明|标准)?\s*:?\s*)?(]] .. RATING_ALT ..
   [[)(?:\s*\(\s*[A-Za-z-]+\s*\))?\s*(?::|\s|(?=未来|预[期计]|相对|股价|行业|个股|公司|在|指))\s*(.+)$]])
 local DEFINITION_LIKE = re.compile([[%|以上|以下|之间]])
-local RATING_BLOCK = re.compile([[投资评级(?:说明|声明|体系|标准|定义)?|评级(?:说明|声明|标准|体系|定义)]])
+-- 投资评级 with or without a suffix, other 评级 only with one; written with 评级
+-- first so that PCRE2 can skip to it (the start moves back over 投资 after)
+local RATING_BLOCK = re.compile([[(?<=投资)评级(?:说明|声明|体系|标准|定义)?|评级(?:说明|声明|标准|体系|定义)]])
 local CELL_SEP = re.compile([[\s*(?:\t|\|)\s*]])
+local PIPE_ENDS = re.compile([[^\s*\||\|\s*$]])
+local CLAUSE_SEP = re.compile([[;(?=\s*(?:\S{0,8}?评级\s*:?\s*)?(?:]] .. RATING_ALT .. [[))]])
+-- a line that may hold a unit: one starts (after cell marks) with a scheme or a rating, or has clauses
+local UNIT_START = re.compile([[^[•\-\s|]*(?:\S{0,8}?评级|]] .. RATING_ALT .. ")")
+
+-- The lines of s (a string or a document) from byte position from on, one
+-- at a time: the text is never split or copied whole, so a rating block at
+-- the top of a 200 MB file costs only the lines it has.
+local function lines_from(s, from)
+  if type(s) == "string" then
+    local pos = from
+    return function()
+      if pos > #s + 1 or (pos == #s + 1 and pos > from) then return nil end
+      local nl = s:find("\n", pos, true)
+      local line = s:sub(pos, (nl or #s + 1) - 1)
+      pos = nl and nl + 1 or #s + 2
+      return line
+    end
+  end
+  local n = s:line_at(from)
+  if not n then return function() return nil end end
+  local first = true
+  return function()
+    if first then
+      first = false
+      local _, b = s:line_span(n)
+      return s:sub(from, b)
+    end
+    n = n + 1
+    return s:line(n)
+  end
+end
 
 -- The logical lines of a rating block: table cells joined by spaces, a line
 -- with several "买入:…;增持:…" clauses cut at ;, and a definition that wraps
--- joined to its rating.
-local function rating_units(text)
+-- joined to its rating.  Lines that cannot hold a unit are skipped unread.
+local function rating_units(next_line)
   local units = {}
-  local lines = re.split(text, "\n")
-  local i = 1
-  while i <= #lines do
-    local line = M.trim(CELL_SEP:gsub(re.gsub(lines[i], [[^\s*\||\|\s*$]], ""), " "))
-    local clauses = re.split(line, [[;(?=\s*(?:\S{0,8}?评级\s*:?\s*)?(?:]] .. RATING_ALT .. [[))]])
-    for _, c in ipairs(clauses) do units[#units + 1] = M.trim(c) end
-    local last = #units
-    -- a definition cut by the extraction continues on the next lines
-    while RATING_UNIT:test(units[last]) and not re.test(units[last], "%") and i < #lines
-          and lines[i + 1] ~= "" and not RATING_UNIT:test(lines[i + 1]) and not SCHEME_ONLY:test(lines[i + 1]) do
-      i = i + 1
-      units[last] = M.join_lines { units[last], lines[i] }
+  local line = next_line()
+  while line do
+    local following = next_line()
+    if UNIT_START:test(line) or line:find(";", 1, true) then
+      line = M.trim((CELL_SEP:gsub(PIPE_ENDS:gsub(line, ""), " ")))
+      for _, c in ipairs(CLAUSE_SEP:split(line)) do units[#units + 1] = M.trim(c) end
+      local last = #units
+      -- a definition cut by the extraction continues on the next lines
+      while following and following ~= "" and RATING_UNIT:test(units[last]) and not units[last]:find("%", 1, true)
+            and not RATING_UNIT:test(following) and not SCHEME_ONLY:test(following) do
+        units[last] = M.join_lines { units[last], following }
+        following = next_line()
+      end
     end
-    i = i + 1
+    line = following
   end
   return units
 end
 
-local function rating_block(block)
+local function rating_block(units, s, from)
   -- horizon and benchmark are often said once, above the definitions
-  local out, scheme, fallback, horizon = {}, "", M.benchmark(block) or "", horizon_of(block)
-  for _, unit in ipairs(rating_units(block)) do
+  local out, scheme, fallback, horizon = {}, "", M.benchmark(s, from) or "", horizon_of(s, from)
+  for _, unit in ipairs(units) do
     local only = SCHEME_ONLY:match(unit)
     local sch, rating, def = RATING_UNIT:match(unit)
     if only then
@@ -300,10 +353,12 @@ end
 -- else the whole text.
 function M.ratings(s, opts)
   opts = opts or {}
-  local text = type(s) == "string" and s or s.text
   local from = opts.from
-  if type(from) ~= "number" then from = re.find(text, from or RATING_BLOCK) end
-  return rating_block(from and text:sub(from) or text)
+  if type(from) ~= "number" then
+    from = re.find(s, from or RATING_BLOCK)
+    if from and not opts.from and from > 6 and s:sub(from - 6, from - 1) == "投资" then from = from - 6 end
+  end
+  return rating_block(rating_units(lines_from(s, from or 1)), s, from or 1)
 end
 
 -- Joins wrapped lines back: no space between them, except between two ASCII
@@ -357,9 +412,11 @@ local LEAD_WORDS = { "关注", "推荐", "建议", "标的", "包括", "例如",
   "覆盖", "个股", "其中", "以及", "我们", "受益", "首选", "组合" }
 local CONNECTORS = re.compile("^(?:以及|和|及|与|或)")
 local HAN = [[\x{3400}-\x{9FFF}\x{F900}-\x{FAFF}\x{20000}-\x{2FA1F}]]
+local PAREN_CODE = [[\(\s*(]] .. CODE:gsub("%(%?<!%[\\w%.%]%)", "") .. [[)\s*(?:[,;/、][^()\n]{0,20})?\)]]
 local NAMED_CODE = re.compile([[([A-Za-z0-9]*[]] .. HAN .. [[][]] .. HAN .. [[A-Za-z0-9]{0,15}|]] ..
-  [[[A-Z][A-Za-z0-9&.\-]*(?: [A-Z][A-Za-z0-9&.\-]*){0,3})\s*]] ..
-  [[\(\s*(]] .. CODE:gsub("%(%?<!%[\\w%.%]%)", "") .. [[)\s*(?:[,;/、][^()\n]{0,20})?\)]])
+  [[[A-Z][A-Za-z0-9&.\-]*(?: [A-Z][A-Za-z0-9&.\-]*){0,3})\s*]] .. PAREN_CODE .. "$")
+local CODE_ANCHOR = re.compile(PAREN_CODE)
+local NAME_BYTES = 80      -- how far before "(code)" a name may start
 
 local function strip_lead(name, after_previous)
   local cut = 0
@@ -387,10 +444,14 @@ end
 function M.tickers(s)
   local out, pos, prev_end = {}, 1, -1
   while true do
-    local a, b, name, code = NAMED_CODE:find(s, pos)
-    if not a then return out end
-    local c, market = M.ticker(code)
+    local pa, b = CODE_ANCHOR:find(s, pos)
+    if not pa then return out end
+    local w, off = window(s, math.max(pos, pa - NAME_BYTES), b)
+    local a, _, name, code = NAMED_CODE:find(w)
+    local c, market
+    if a then c, market = M.ticker(code) end
     if c then
+      a = a + off
       out[#out + 1] = { name = strip_lead(name, a <= prev_end + 2), code = c, market = market, first = a, last = b }
       prev_end = b
     end
@@ -546,24 +607,60 @@ local PERSON = re.compile([[(?:(分析师|证券分析师|研究员|联系人|�
 -- The people a report names with their SAC registration number (S + 13
 -- digits): { {role=, name=, sac_id=, email=}, ... } in order; role and email
 -- are "" where the report gives none.  s: a string or a document.
+local SAC_ID = re.compile([[[Ss]\d{13}]])
+
 function M.analysts(s)
-  local out, seen = {}, {}
-  for role, name, sac, email in PERSON:gmatch(s) do
-    if not seen[sac] then
-      seen[sac] = true
-      out[#out + 1] = { role = role or "", name = name, sac_id = sac, email = email or "" }
+  local out, seen, pos = {}, {}, 1
+  while true do
+    local a, b = SAC_ID:find(s, pos)
+    if not a then return out end
+    local id = s:sub(a, b)
+    local w = window(s, a - 90, b + 100)          -- role, name and label before; e-mail after
+    for role, name, sac, email in PERSON:gmatch(w) do
+      if sac == id then
+        if not seen[sac] then
+          seen[sac] = true
+          out[#out + 1] = { role = role or "", name = name, sac_id = sac, email = email or "" }
+        end
+        break
+      end
     end
+    pos = b + 1
   end
-  return out
 end
 
+local ACTION = [[\(\s*(维持|首次|上调|下调|调高|调低)(?:评级)?\s*\)]]
 local INDUSTRY_RATING = re.compile([[(强于大市|同步大市|跟随大市|弱于大市|优于大市|看好|中性|看淡|]] ..
-  [[买入|增持|推荐|谨慎推荐|超配|标配|低配)\s*\(\s*(维持|首次|上调|下调|调高|调低)(?:评级)?\s*\)]])
+  [[买入|增持|推荐|谨慎推荐|超配|标配|低配)\s*]] .. ACTION .. "$")
+local ACTION_ANCHOR = re.compile(ACTION)
 
 -- An industry rating with its action: "强于大市 (维持评级)" -> "强于大市", "维持";
 -- "增持（维持）", "看好（首次）" likewise.  nil when s has none.
 function M.industry_rating(s)
-  return INDUSTRY_RATING:match(s)
+  local pos = 1
+  while true do
+    local a, b = ACTION_ANCHOR:find(s, pos)
+    if not a then return nil end
+    local rating, action = INDUSTRY_RATING:match((window(s, a - 20, b)))
+    if rating then return rating, action end
+    pos = b + 1
+  end
+end
+
+local BROKER_ANCHOR = re.compile([[证券(?:研究所|有限责任公司|股份有限公司)]])
+local BROKER = re.compile([[(]] .. "[" .. HAN .. "]" .. [[{2,8}证券)(?:研究所|有限责任公司|股份有限公司)$]])
+
+-- The broker that publishes the report: the first "XX证券研究所", "XX证券股份有限公司"
+-- or "XX证券有限责任公司" gives "XX证券" (two to eight characters before 证券).  nil when none.
+function M.broker(s)
+  local pos = 1
+  while true do
+    local a, b = BROKER_ANCHOR:find(s, pos)
+    if not a then return nil end
+    local name = BROKER:match((window(s, a - 24, b)))
+    if name then return name end
+    pos = b + 1
+  end
 end
 
 return M

@@ -51,6 +51,16 @@ T.eq({ rr.industry_rating("强于大市 (维持评级)") }, { "强于大市", "�
 T.eq({ rr.industry_rating(rr.normalize("增持（维持）")) }, { "增持", "维持" }, "full-width parentheses")
 T.eq({ rr.industry_rating("看好(首次)") }, { "看好", "首次" }, "首次")
 T.eq(rr.industry_rating("强于大市 未来 6个月内"), nil, "a definition is no rating")
+T.eq({ rr.industry_rating("(维持)看好(首次)") }, { "看好", "首次" }, "industry rating: an action without a rating is passed over")
+T.eq(rr.broker(rr.normalize("发布:\n华福证券有限责任公司研究所")), "华福证券", "broker: 有限责任公司")
+T.eq(rr.broker("证券研究所\n本报告仅供国泰君安证券股份有限公司的客户使用"), "报告仅供国泰君安证券", "broker: eight characters at most")
+T.eq(rr.broker("某某证券报道"), nil, "broker: none")
+-- the anchored helpers see names whose anchor comes late in a long text, and the same in a document
+local long = string.rep("这是一段很长的正文。", 2000) .. "分析师：王五 S0000000000001\n推荐寒武纪(688256.SH)"
+T.eq(rr.analysts(long)[1].name, "王五", "analysts: anchor far into the text")
+T.eq(rr.analysts(rr.document(long))[1].name, "王五", "analysts: same in a document")
+T.eq(rr.tickers(rr.document(long))[1].name, "寒武纪", "tickers: same in a document")
+T.eq(rr.tickers("甲乙(600519)")[1].name, "甲乙", "tickers: name at the very start")
 T.eq(rr.trim("  a b \n"), "a b", "trim")
 T.eq(rr.strip_markup("**国产算力链**"), "国产算力链", "strip_markup")
 
@@ -84,6 +94,7 @@ T.eq(bounds("未来一年超越基准10%以上"), { 12, 10 }, "超越, a year")
 T.eq(bounds("落后基准10%以上"), { nil, nil, -10 }, "落后")
 T.eq(bounds("行业整体回报低于市场基准指数-5%以下"), { nil, nil, -5 }, "signed number wins over 低于")
 T.eq(rr.benchmark("相对同期沪深300指数涨幅"), "沪深300指数", "benchmark")
+T.eq(rr.benchmark("沪深300指数;恒生指数", 10), "恒生指数", "benchmark from init")
 local defs = rr.ratings(rr.normalize(table.concat({
   "正文提到买入评级。",
   "投资评级说明",
