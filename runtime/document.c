@@ -185,6 +185,11 @@ static int doc_tostring(lua_State *L) {
 /* Fields: path, text (made once), nlines, vars (a table rules may share per document). */
 static int doc_index(lua_State *L) {
   rr_document *d = rr_document_check(L, 1);
+  lua_getmetatable(L, 1);                  /* methods first: they are most of the lookups */
+  lua_getfield(L, -1, "methods");
+  lua_pushvalue(L, 2);
+  if (lua_rawget(L, -2) != LUA_TNIL) return 1;
+  lua_pop(L, 3);
   const char *k = luaL_checkstring(L, 2);
   if (strcmp(k, "path") == 0) {
     lua_pushstring(L, d->path);
@@ -200,9 +205,7 @@ static int doc_index(lua_State *L) {
       lua_setfield(L, -3, k);
     }
   } else {
-    lua_getmetatable(L, 1);
-    lua_getfield(L, -1, "methods");
-    lua_getfield(L, -1, k);
+    lua_pushnil(L);
   }
   return 1;
 }
@@ -265,6 +268,35 @@ static int text_normalize(lua_State *L) {
   return 1;
 }
 
+/* Length of the white space (Unicode White_Space, as PCRE2's \s with UCP)
+ * that starts at s[0..n), 0 if none. */
+static size_t space_at(const unsigned char *s, size_t n) {
+  if (s[0] == ' ' || (s[0] >= '\t' && s[0] <= '\r')) return 1;
+  if (s[0] < 0xC2 || n < 2) return 0;
+  size_t len;
+  uint32_t cp = rr_utf8_decode(s, &len);
+  if (len > n) return 0;
+  return (cp == 0x85 || cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 ||
+          cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000) ? len : 0;
+}
+
+/* document.trim(s) -> s without white space at either end (rr.trim) */
+static int text_trim(lua_State *L) {
+  size_t n;
+  const unsigned char *s = (const unsigned char *)luaL_checklstring(L, 1, &n);
+  size_t a = 0, b = n, k;
+  while (a < b && (k = space_at(s + a, b - a))) a += k;
+  while (b > a) {                          /* back up over one character at a time */
+    size_t c = b - 1;
+    while (c > a && (s[c] & 0xC0) == 0x80 && b - c < 4) c--;
+    if ((k = space_at(s + c, b - c)) && c + k == b) b = c;
+    else break;
+  }
+  if (a == 0 && b == n) lua_settop(L, 1);  /* nothing to take off: the same string */
+  else lua_pushlstring(L, (const char *)s + a, b - a);
+  return 1;
+}
+
 static const luaL_Reg doc_methods[] = {
   {"line", doc_line}, {"lines", doc_lines}, {"sub", doc_sub}, {"line_at", doc_line_at},
   {"line_span", doc_line_span}, {"original", doc_original}, {"orig_offset", doc_orig_offset},
@@ -300,5 +332,7 @@ int luaopen_rulerun_document(lua_State *L) {
   lua_setfield(L, -2, "new");
   lua_pushcfunction(L, text_normalize);
   lua_setfield(L, -2, "normalize");
+  lua_pushcfunction(L, text_trim);
+  lua_setfield(L, -2, "trim");
   return 1;
 }

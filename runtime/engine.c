@@ -265,7 +265,9 @@ static char *read_file(const char *path, size_t *len) {
   struct stat st;
   if (fstat(fd, &st) != 0) { close(fd); return NULL; }
   if ((size_t)st.st_size >= MAX_DOCUMENT) { close(fd); errno = EFBIG; return NULL; }
-  size_t cap = (size_t)st.st_size + 1, n = 0;
+  /* room for the size fstat gave and a little more: the read that finds the
+   * end of the file then needs no second buffer */
+  size_t cap = (size_t)st.st_size + 4096, n = 0;
   char *buf = malloc(cap);
   while (buf) {
     if (n + 1 >= cap) {        /* the file grew while we read it */

@@ -166,14 +166,17 @@ uint32_t rr_utf8_decode(const unsigned char *s, size_t *len) {
 
 typedef struct u32vec { uint32_t *v; size_t n, cap; } u32vec;
 
-static int u32_push(u32vec *a, uint32_t x) {
-  if (a->n == a->cap) {
-    size_t cap = a->cap ? a->cap * 2 : 64;
-    uint32_t *v = realloc(a->v, cap * sizeof *v);
-    if (!v) return -1;
-    a->v = v;
-    a->cap = cap;
-  }
+static int u32_grow(u32vec *a) {
+  size_t cap = a->cap ? a->cap * 2 : 64;
+  uint32_t *v = realloc(a->v, cap * sizeof *v);
+  if (!v) return -1;
+  a->v = v;
+  a->cap = cap;
+  return 0;
+}
+
+static inline int u32_push(u32vec *a, uint32_t x) {
+  if (a->n == a->cap && u32_grow(a)) return -1;
   a->v[a->n++] = x;
   return 0;
 }
@@ -252,6 +255,21 @@ int rr_normalize(const char *in_, size_t n, rr_text *t, size_t *bad) {
         i++;                                /* other control characters */
       }
       continue;
+    }
+    if (c >= 0xE4 && c <= 0xE9) {          /* a run of CJK ideographs U+4E00..U+9FFF: kept as they are */
+      size_t j = i;
+      while (j + 2 < n && in[j] >= 0xE4 && in[j] <= 0xE9 && (in[j] != 0xE4 || in[j + 1] >= 0xB8) &&
+             (in[j + 1] & 0xC0) == 0x80 && (in[j + 2] & 0xC0) == 0x80)
+        j += 3;
+      if (j > i) {
+        FLUSH_SPACE(K_CJK);
+        CHECKPOINT(i);
+        memcpy(out + o, in + i, j - i);
+        o += j - i;
+        i = j;
+        prev = K_CJK;
+        continue;
+      }
     }
     uint32_t cp;
     size_t len = utf8_valid(in + i, n - i, &cp);

@@ -189,14 +189,38 @@ static int starts_ci(const char *s, size_t n, const char *lit) {
   return 1;
 }
 
+/* lit starts with '<' (a tag): memchr skips to each one. */
 static const char *find_ci(const char *s, size_t n, const char *lit) {
   size_t k = strlen(lit);
-  for (size_t i = 0; i + k <= n; i++)
-    if ((s[i] == '<' || s[i] == lit[0]) && starts_ci(s + i, n - i, lit)) return s + i;
+  for (const char *p = s, *end = s + n; (size_t)(end - p) >= k; p++) {
+    p = memchr(p, lit[0], (size_t)(end - p) - k + 1);
+    if (!p) return NULL;
+    if (starts_ci(p, (size_t)(end - p), lit)) return p;
+  }
   return NULL;
 }
 
 /* ---- space-aligned ------------------------------------------------------ */
+
+/* Display columns of a code point: 2 for East Asian wide characters.  The
+ * common ranges are answered here; utf8proc's table only for the rest. */
+static int char_width(utf8proc_int32_t cp) {
+  if (cp >= 0x4E00 && cp <= 0x9FFF) return 2;              /* CJK unified ideographs */
+  if (cp < 0x1100) return 1;
+  if ((cp >= 0x3000 && cp <= 0x303F) || (cp >= 0xFF01 && cp <= 0xFF60)) return 2;
+  return utf8proc_charwidth(cp) == 2 ? 2 : 1;
+}
+
+/* Could the line hold two space-separated cells: a run of two blanks, a tab
+ * or an ideographic space?  Most lines of prose cannot: they skip the split. */
+static int has_gap(const char *s, size_t a, size_t b) {
+  if (memchr(s + a, '\t', b - a)) return 1;
+  for (const char *p = s + a, *end = s + b; (p = memchr(p, ' ', (size_t)(end - p))) && p + 1 < end; p++)
+    if (p[1] == ' ') return 1;
+  for (const char *p = s + a, *end = s + b; (p = memchr(p, 0xE3, (size_t)(end - p))) && p + 2 < end; p++)
+    if ((unsigned char)p[1] == 0x80 && (unsigned char)p[2] == 0x80) return 1;
+  return 0;
+}
 
 /* Splits a line on runs of two or more spaces (an ideographic space counts
  * as two); records each cell's display columns. */
@@ -215,7 +239,7 @@ static void split_spaced(const char *s, size_t a, size_t b, row *r) {
       if (k <= 0) k = 1, cp = 0xFFFD;
       len = (size_t)k;
       if (cp == 0x3000) space = 2;
-      else w = utf8proc_charwidth(cp) == 2 ? 2 : 1;
+      else w = char_width(cp);
     }
     if (space) {
       gap += space;
@@ -242,6 +266,7 @@ static void split_spaced(const char *s, size_t a, size_t b, row *r) {
 }
 
 static int spaced_cells(const char *s, size_t a, size_t b) {
+  if (!has_gap(s, a, b)) return b > a;   /* one cell at most */
   row r;
   split_spaced(s, a, b, &r);
   return r.n;

@@ -49,9 +49,7 @@ local function window(s, a, b)
 end
 
 -- Removes white space at both ends.
-function M.trim(s)
-  return (re.gsub(s, [[^\s+|\s+$]], ""))
-end
+M.trim = document.trim
 
 -- Removes Markdown emphasis (** and __) and surrounding white space.
 function M.strip_markup(s)
@@ -265,57 +263,40 @@ local RATING_BLOCK = re.compile([[(?<=投资)评级(?:说明|声明|体系|标�
 local CELL_SEP = re.compile([[\s*(?:\t|\|)\s*]])
 local PIPE_ENDS = re.compile([[^\s*\||\|\s*$]])
 local CLAUSE_SEP = re.compile([[;(?=\s*(?:\S{0,8}?评级\s*:?\s*)?(?:]] .. RATING_ALT .. [[))]])
--- a line that may hold a unit: one starts (after cell marks) with a scheme or a rating, or has clauses
-local UNIT_START = re.compile([[^[•\-\s|]*(?:\S{0,8}?评级|]] .. RATING_ALT .. ")")
+-- the start of the next line that may hold a unit: one that starts (after
+-- cell marks) with a scheme or a rating name, or has ;-clauses.  One search
+-- skips the lines between in C.
+local UNIT_LINE = re.compile([[(?m)^(?:[•\-|\t ]*(?:\S{0,8}?评级|]] .. RATING_ALT .. [[)|[^\n]*;)]])
 
--- The lines of s (a string or a document) from byte position from on, one
--- at a time: the text is never split or copied whole, so a rating block at
--- the top of a 200 MB file costs only the lines it has.
-local function lines_from(s, from)
-  if type(s) == "string" then
-    local pos = from
-    return function()
-      if pos > #s + 1 or (pos == #s + 1 and pos > from) then return nil end
-      local nl = s:find("\n", pos, true)
-      local line = s:sub(pos, (nl or #s + 1) - 1)
-      pos = nl and nl + 1 or #s + 2
-      return line
-    end
-  end
-  local n = s:line_at(from)
-  if not n then return function() return nil end end
-  local first = true
-  return function()
-    if first then
-      first = false
-      local _, b = s:line_span(n)
-      return s:sub(from, b)
-    end
-    n = n + 1
-    return s:line(n)
-  end
+-- The line of s (a string or a document) that starts at byte a, and where
+-- the next one starts (nil after the last).
+local function line_from(s, a)
+  local nl = re.find(s, "\n", a)
+  if nl then return s:sub(a, nl - 1), nl + 1 end
+  return s:sub(a), nil
 end
 
--- The logical lines of a rating block: table cells joined by spaces, a line
--- with several "买入:…;增持:…" clauses cut at ;, and a definition that wraps
--- joined to its rating.  Lines that cannot hold a unit are skipped unread.
-local function rating_units(next_line)
+-- The logical lines of a rating block from byte from: table cells joined by
+-- spaces, a line with several "买入:…;增持:…" clauses cut at ;, and a
+-- definition that wraps joined to its rating.  Lines that cannot hold a
+-- unit are skipped unread, and the text is never split or copied whole.
+local function rating_units(s, from)
   local units = {}
-  local line = next_line()
+  local line, pos = line_from(s, from)     -- the block's first line, from where it starts
   while line do
-    local following = next_line()
-    if UNIT_START:test(line) or line:find(";", 1, true) then
-      line = M.trim((CELL_SEP:gsub(PIPE_ENDS:gsub(line, ""), " ")))
-      for _, c in ipairs(CLAUSE_SEP:split(line)) do units[#units + 1] = M.trim(c) end
-      local last = #units
-      -- a definition cut by the extraction continues on the next lines
-      while following and following ~= "" and RATING_UNIT:test(units[last]) and not units[last]:find("%", 1, true)
-            and not RATING_UNIT:test(following) and not SCHEME_ONLY:test(following) do
-        units[last] = M.join_lines { units[last], following }
-        following = next_line()
-      end
+    line = M.trim((CELL_SEP:gsub(PIPE_ENDS:gsub(line, ""), " ")))
+    for _, c in ipairs(CLAUSE_SEP:split(line)) do units[#units + 1] = M.trim(c) end
+    local last = #units
+    -- a definition cut by the extraction continues on the next lines
+    while pos and RATING_UNIT:test(units[last]) and not units[last]:find("%", 1, true) do
+      local following, after = line_from(s, pos)
+      if following == "" or RATING_UNIT:test(following) or SCHEME_ONLY:test(following) then break end
+      units[last] = M.join_lines { units[last], following }
+      pos = after
     end
-    line = following
+    local a = pos and UNIT_LINE:find(s, pos)
+    if not a then break end
+    line, pos = line_from(s, a)
   end
   return units
 end
@@ -358,7 +339,7 @@ function M.ratings(s, opts)
     from = re.find(s, from or RATING_BLOCK)
     if from and not opts.from and from > 6 and s:sub(from - 6, from - 1) == "投资" then from = from - 6 end
   end
-  return rating_block(rating_units(lines_from(s, from or 1)), s, from or 1)
+  return rating_block(rating_units(s, from or 1), s, from or 1)
 end
 
 -- Joins wrapped lines back: no space between them, except between two ASCII

@@ -62,6 +62,9 @@ T.eq(rr.analysts(rr.document(long))[1].name, "王五", "analysts: same in a docu
 T.eq(rr.tickers(rr.document(long))[1].name, "寒武纪", "tickers: same in a document")
 T.eq(rr.tickers("甲乙(600519)")[1].name, "甲乙", "tickers: name at the very start")
 T.eq(rr.trim("  a b \n"), "a b", "trim")
+T.eq(rr.trim("\u{3000}\t中 文\u{A0}\u{3000}"), "中 文", "trim: wide and no-break spaces at both ends")
+T.eq({ rr.trim(""), rr.trim(" \n\u{2003} "), rr.trim("x") }, { "", "", "x" }, "trim: empty, all space, nothing to do")
+T.eq(rr.trim("末尾\u{300}"), "末尾\u{300}", "trim: a combining mark is not space")
 T.eq(rr.strip_markup("**国产算力链**"), "国产算力链", "strip_markup")
 
 -- dates in every common form
