@@ -769,11 +769,28 @@ static size_t check_init(lua_State *L, int opts, size_t n) {
   return (size_t)init - 1 > n ? n : (size_t)init - 1;
 }
 
+/* The text at argument 1: a string, or a document's normalised text (its
+ * original bytes with opts.original) read in place, without a copy. */
+static const char *table_text(lua_State *L, int opts, size_t *n) {
+  int is_doc;
+  const char *s = rr_text_arg(L, 1, n, &is_doc);
+  if (is_doc && opts) {
+    lua_getfield(L, opts, "original");
+    if (lua_toboolean(L, -1)) {
+      const rr_document *d = rr_document_check(L, 1);
+      *n = d->orig_len;
+      s = d->orig;
+    }
+    lua_pop(L, 1);
+  }
+  return s;
+}
+
 /* tables.parse(text [, opts]) -> the first table, or nil */
 static int tables_parse(lua_State *L) {
   size_t n;
-  const char *s = luaL_checklstring(L, 1, &n);
   int opts = lua_istable(L, 2) ? 2 : 0;
+  const char *s = table_text(L, opts, &n);
   lua_settop(L, 2);
   if (!parse_at(L, s, n, check_init(L, opts, n), opts)) lua_pushnil(L);
   return 1;
@@ -782,8 +799,8 @@ static int tables_parse(lua_State *L) {
 /* tables.all(text [, opts]) -> every table, in order */
 static int tables_all(lua_State *L) {
   size_t n;
-  const char *s = luaL_checklstring(L, 1, &n);
   int opts = lua_istable(L, 2) ? 2 : 0;
+  const char *s = table_text(L, opts, &n);
   lua_settop(L, 2);
   lua_newtable(L);
   size_t at = check_init(L, opts, n);

@@ -574,11 +574,11 @@ function M.find_table(doc, pattern, opts)
   end
   local o = {}
   for k, v in pairs(opts or {}) do o[k] = v end
-  local t = first_match(doc.text, o)
+  local t = first_match(doc, o)
   if t then return t end
-  o.shape, o.normalize = "space", true
+  o.shape, o.normalize, o.original = "space", true, true
   o.init = opts and opts.init and doc:orig_offset(opts.init)   -- positions in the original bytes
-  return first_match(doc:original(), o)
+  return first_match(doc, o)
 end
 
 local PERSON = re.compile([[(?:(分析师|证券分析师|研究员|联系人|研究助理)\s*:\s*)?(\p{Han}{2,4}?)\s*\(?\s*]] ..

@@ -2,6 +2,7 @@
 -- carried, shifted rows moved back), space-aligned, Markdown pipe and HTML.
 local T = require "check"
 local tables = require "rulerun.tables"
+local rr = require "rulerun"
 
 local text = table.concat({
   "图表 1: 复盘",
@@ -117,4 +118,13 @@ for _, c in ipairs { "1,689", "-5.33%", "英伟达", "20240918", "12.5" } do
   T.eq(tables.is_code(c), false, "not a code " .. c)
 end
 T.eq(tables.cells("| a | b |", "|"), { "", "a", "b" }, "cells on pipes")
+
+-- a document is read in place: its normalised text, or with original = true its bytes
+local raw = "前言\n板块    代码        公司\n芯片    688256.SH   寒武纪\n"
+local d = rr.document(raw)
+T.eq(tables.parse(d, { shape = "space" }), nil, "normalised text has no space table (runs collapsed)")
+local orig = tables.parse(d, { shape = "space", original = true })
+T.eq(orig and orig.rows[1], { "芯片", "688256.SH", "寒武纪" }, "original = true reads the bytes")
+T.eq(orig and orig.first, #"前言\n" + 1, "positions in the original bytes")
+T.eq(tables.parse("a\tb\n1\t2\n"), tables.parse(rr.document("a\tb\n1\t2\n")), "a document and its text give the same table")
 T.done()
