@@ -437,7 +437,9 @@ static void profile_report(rr_engine *e) {
 
 typedef struct run {
   rr_engine *e;
-  rr_inputs inputs;
+  rr_walker *walker;      /* read under mu */
+  size_t total;           /* inputs in all, known when the walk is done (SIZE_MAX before) */
+  int walk_failed;
   rr_sink *sink;
   pthread_mutex_t mu;
   pthread_cond_t cv;
@@ -475,8 +477,8 @@ static void deliver(run *ru, size_t idx, doc_result *r) {
     double t = now();
     if (t - ru->start > 1.0 && t - ru->last_progress > 0.2) {
       char line[128];
-      snprintf(line, sizeof line, "rulerun: %zu/%zu files, %.0f MB", idx + 1, ru->inputs.n,
-               e->stats.bytes / 1e6);
+      snprintf(line, sizeof line, "rulerun: %zu files, %.0f MB, %.0f s", idx + 1, e->stats.bytes / 1e6,
+               t - ru->start);
       message(e, 1, line);
       ru->last_progress = t;
     }
@@ -489,8 +491,8 @@ static void deliver(run *ru, size_t idx, doc_result *r) {
 /* Stores r for input idx; whoever finds the next input ready writes it. */
 static void submit(run *ru, size_t idx, doc_result *r) {
   pthread_mutex_lock(&ru->mu);
-  ru->slots[idx % ru->window] = r;
-  while (!ru->flushing && ru->written < ru->inputs.n && ru->slots[ru->written % ru->window]) {
+  if (r) ru->slots[idx % ru->window] = r;      /* NULL: only write what is ready */
+  while (!ru->flushing && ru->written < ru->total && ru->slots[ru->written % ru->window]) {
     size_t w = ru->written;
     doc_result *ready = ru->slots[w % ru->window];
     ru->slots[w % ru->window] = NULL;
@@ -510,19 +512,26 @@ static void *work(void *arg) {
   run *ru = w->run;
   for (;;) {
     pthread_mutex_lock(&ru->mu);
+    while (ru->next < ru->total && ru->next >= ru->written + ru->window) pthread_cond_wait(&ru->cv, &ru->mu);
     size_t idx = ru->next;
-    if (idx >= ru->inputs.n) {
+    rr_input in;
+    int got = idx < ru->total ? rr_walker_next(ru->walker, &in, ru->e->err, sizeof ru->e->err) : 0;
+    if (got <= 0) {
+      if (got < 0) ru->walk_failed = 1;
+      if (ru->total == SIZE_MAX) ru->total = idx;   /* the walk is over: flush what is ready */
+      pthread_cond_broadcast(&ru->cv);
       pthread_mutex_unlock(&ru->mu);
+      submit(ru, SIZE_MAX, NULL);
       break;
     }
     ru->next++;
-    while (idx >= ru->written + ru->window) pthread_cond_wait(&ru->cv, &ru->mu);
     pthread_mutex_unlock(&ru->mu);
     doc_result *r = calloc(1, sizeof *r);
     if (!r) abort();   /* nothing sensible is left to do without memory for a result */
-    const rr_input *in = &ru->inputs.v[idx];
-    process(ru->e, w->L, in->path, in->rel, NULL, 0, r);
+    process(ru->e, w->L, in.path, in.rel, NULL, 0, r);
     submit(ru, idx, r);
+    free(in.path);     /* the result holds its own copies of messages; rows carry no path */
+    free(in.rel);
   }
   return NULL;
 }
@@ -539,20 +548,17 @@ int rr_engine_run(rr_engine *e, const char *const *paths, size_t npaths) {
   memset(&ru, 0, sizeof ru);
   ru.e = e;
   ru.start = t0;
-  for (size_t i = 0; i < npaths; i++) {
-    if (rr_walk(paths[i], e->glob, &ru.inputs, e->err, sizeof e->err) != 0) {
-      rr_inputs_free(&ru.inputs);
-      return RR_EINPUT;
-    }
-  }
+  ru.total = SIZE_MAX;
+  ru.walker = rr_walker_new(paths, npaths, e->glob, e->err, sizeof e->err);
+  if (!ru.walker) return RR_EINPUT;
   rr_luactx *ctx = rr_luactx_get(e->L0);
   ru.sink = rr_sink_open(e->out_dir, ctx->tables, ctx->ntables, e->opt.excel, e->err, sizeof e->err);
   if (!ru.sink) {
-    rr_inputs_free(&ru.inputs);
+    rr_walker_free(ru.walker);
     return RR_EOUTPUT;
   }
-  int jobs = e->opt.jobs;
-  if ((size_t)jobs > ru.inputs.n) jobs = ru.inputs.n ? (int)ru.inputs.n : 1;
+  int jobs = e->opt.jobs, known = rr_walker_count(ru.walker);
+  if (known >= 0 && jobs > known) jobs = known ? known : 1;   /* no idle states for a few files */
   ru.window = (size_t)jobs * 4 + 4;
   ru.slots = calloc(ru.window, sizeof *ru.slots);
   worker *ws = calloc((size_t)jobs, sizeof *ws);
@@ -588,7 +594,8 @@ int rr_engine_run(rr_engine *e, const char *const *paths, size_t npaths) {
   pthread_mutex_destroy(&ru.mu);
 done:
   if (e->opt.progress && e->stats.files) message(e, 1, "");
-  if (status == RR_OK && ru.written == ru.inputs.n && !ru.write_failed) {
+  if (status == RR_OK && ru.walk_failed) status = RR_EINPUT;
+  if (status == RR_OK && ru.written == ru.total && !ru.write_failed) {
     memcpy(e->table_rows, rr_sink_rows(ru.sink), (size_t)e->ntables * sizeof *e->table_rows);
     if (rr_sink_commit(ru.sink, e->err, sizeof e->err) != 0) status = RR_EOUTPUT;
   } else {
@@ -600,7 +607,7 @@ done:
   }
   free(ws);
   free(ru.slots);
-  rr_inputs_free(&ru.inputs);
+  rr_walker_free(ru.walker);
   e->stats.seconds = now() - t0;
   e->stats.ntables = (size_t)e->ntables;
   e->stats.table_names = (const char *const *)e->table_names;

@@ -155,14 +155,17 @@ typedef struct rr_input {
   char *rel;    /* relative to the root given on the command line */
 } rr_input;
 
-typedef struct rr_inputs {
-  rr_input *v;
-  size_t n, cap;
-} rr_inputs;
-
-/* Adds root (a file, or a directory walked recursively for glob) to list,
- * in path order.  Returns 0, or -1 with a message in err. */
-int rr_walk(const char *root, const char *glob, rr_inputs *list, char *err, size_t errlen);
-void rr_inputs_free(rr_inputs *list);
+/* The documents under roots (files, or directories walked recursively for
+ * glob), one at a time in path order; roots must outlive the walker.  NULL
+ * with a message in err when a root does not exist. */
+typedef struct rr_walker rr_walker;
+rr_walker *rr_walker_new(const char *const *roots, size_t nroots, const char *glob, char *err,
+                         size_t errlen);
+/* 1 with *in set (the caller frees in->path and in->rel), 0 at the end, -1
+ * with a message in err (a root directory that cannot be listed, no memory). */
+int rr_walker_next(rr_walker *w, rr_input *in, char *err, size_t errlen);
+/* How many documents, when every root is a file; -1 when it is not known before the walk. */
+int rr_walker_count(const rr_walker *w);
+void rr_walker_free(rr_walker *w);
 
 #endif
