@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <lauxlib.h>
@@ -36,8 +35,6 @@ struct rr_engine {
 };
 
 const char *rr_version(void) { return RR_VERSION; }
-
-static double now(void) { return rr_now(); }
 
 static void set_error(rr_engine *e, const char *fmt, ...) {
   va_list ap;
@@ -234,7 +231,7 @@ static void run_rules(rr_engine *e, lua_State *L, rr_document *doc, doc_result *
   ctx->doc_path = doc->path;
   size_t nrules = lua_rawlen(L, base + 1);
   for (size_t i = 1; i <= nrules; i++) {
-    double t0 = ctx->prof.on ? now() : 0;
+    double t0 = ctx->prof.on ? rr_now() : 0;
     rr_batch_mark(&r->batch);
     lua_rawgeti(L, base + 1, (lua_Integer)i);                /* the rule record */
     lua_getfield(L, -1, "fn");
@@ -250,7 +247,7 @@ static void run_rules(rr_engine *e, lua_State *L, rr_document *doc, doc_result *
       rr_batch_rollback(&r->batch);
     }
     lua_settop(L, base + 3);
-    if (ctx->prof.on && i <= ctx->prof.nrules) ctx->prof.rule[i - 1] += now() - t0;
+    if (ctx->prof.on && i <= ctx->prof.nrules) ctx->prof.rule[i - 1] += rr_now() - t0;
   }
   ctx->batch = NULL;
   ctx->doc_path = NULL;
@@ -302,7 +299,7 @@ static void process(rr_engine *e, lua_State *L, const char *path, const char *re
                     const char *bytes, size_t nbytes, doc_result *r) {
   rr_batch_init(&r->batch, (size_t)e->ntables);
   rr_profile *prof = &rr_luactx_get(L)->prof;
-  double t0 = prof->on ? now() : 0;
+  double t0 = prof->on ? rr_now() : 0;
   char *owned = NULL;
   if (!bytes) {
     owned = read_file(path, &nbytes);
@@ -315,11 +312,11 @@ static void process(rr_engine *e, lua_State *L, const char *path, const char *re
   r->bytes = nbytes;
   rr_document doc = {rel, bytes, nbytes, {0}};
   size_t bad = 0;
-  double t1 = prof->on ? now() : 0;
+  double t1 = prof->on ? rr_now() : 0;
   int rc = rr_normalize(bytes, nbytes, &doc.text, &bad);
   if (prof->on) {
     prof->read += t1 - t0;
-    prof->normalize += now() - t1;
+    prof->normalize += rr_now() - t1;
   }
   if (rc == RR_NORM_EUTF8)
     result_msg(r, "%s: not valid UTF-8 at byte %zu (skipped)", rel, bad);
@@ -474,7 +471,7 @@ static void deliver(run *ru, size_t idx, doc_result *r) {
   if (r->failed) e->stats.failed++;
   if (!ru->write_failed && rr_sink_write(ru->sink, &r->batch) != 0) ru->write_failed = 1;
   if (e->opt.progress) {
-    double t = now();
+    double t = rr_now();
     if (t - ru->start > 1.0 && t - ru->last_progress > 0.2) {
       char line[128];
       snprintf(line, sizeof line, "rulerun: %zu files, %.0f MB, %.0f s", idx + 1, e->stats.bytes / 1e6,
@@ -541,7 +538,7 @@ int rr_engine_run(rr_engine *e, const char *const *paths, size_t npaths) {
     set_error(e, "no rules loaded");
     return RR_EUSAGE;
   }
-  double t0 = now();
+  double t0 = rr_now();
   memset(&e->stats, 0, sizeof e->stats);
   profile_free(e);
   run ru;
@@ -608,7 +605,7 @@ done:
   free(ws);
   free(ru.slots);
   rr_walker_free(ru.walker);
-  e->stats.seconds = now() - t0;
+  e->stats.seconds = rr_now() - t0;
   e->stats.ntables = (size_t)e->ntables;
   e->stats.table_names = (const char *const *)e->table_names;
   e->stats.table_rows = e->table_rows;

@@ -33,7 +33,9 @@ typedef struct frame {  /* one directory on the current path */
 
 struct rr_walker {
   const char *const *roots;
+  struct stat *root_st;   /* taken once, by rr_walker_new */
   size_t nroots, next_root;
+  int nfiles;             /* roots that are files; all of them: the count is known */
   char *glob;
   frame stack[MAX_DEPTH];
   int depth;            /* frames in use */
@@ -82,11 +84,8 @@ static int push_frame(rr_walker *w, char *path, char *rel, dev_t dev, ino_t ino,
   struct dirent *e;
   while ((e = readdir(d))) {
     if (e->d_name[0] == '.') continue;   /* ., .., and hidden files such as our own temp files */
-    char *full = join(path, e->d_name);
-    struct stat st;
-    int ok = full && stat(full, &st) == 0;
-    free(full);
-    if (!ok) continue;
+    struct stat st;                      /* follows symlinks, as stat(2) */
+    if (fstatat(dirfd(d), e->d_name, &st, 0) != 0) continue;
     int dir = S_ISDIR(st.st_mode);
     if (!dir && !(S_ISREG(st.st_mode) && fnmatch(w->glob, e->d_name, 0) == 0)) continue;
     if (f->n == cap) {
@@ -116,21 +115,22 @@ nomem:
 
 rr_walker *rr_walker_new(const char *const *roots, size_t nroots, const char *glob, char *err,
                          size_t errlen) {
-  for (size_t i = 0; i < nroots; i++) {   /* a missing root is an error before anything runs */
-    struct stat st;
-    if (stat(roots[i], &st) != 0) {
-      snprintf(err, errlen, "%s: %s", roots[i], strerror(errno));
-      return NULL;
-    }
-  }
   rr_walker *w = calloc(1, sizeof *w);
-  if (!w || !(w->glob = strdup(glob))) {
-    free(w);
+  if (!w || !(w->glob = strdup(glob)) || !(w->root_st = calloc(nroots + 1, sizeof *w->root_st))) {
+    rr_walker_free(w);
     snprintf(err, errlen, "out of memory");
     return NULL;
   }
   w->roots = roots;
   w->nroots = nroots;
+  for (size_t i = 0; i < nroots; i++) {   /* a missing root is an error before anything runs */
+    if (stat(roots[i], &w->root_st[i]) != 0) {
+      snprintf(err, errlen, "%s: %s", roots[i], strerror(errno));
+      rr_walker_free(w);
+      return NULL;
+    }
+    w->nfiles += !S_ISDIR(w->root_st[i].st_mode);
+  }
   return w;
 }
 
@@ -145,9 +145,8 @@ int rr_walker_next(rr_walker *w, rr_input *in, char *err, size_t errlen) {
   for (;;) {
     if (w->depth == 0) {                   /* the next root */
       if (w->next_root == w->nroots) return 0;
+      const struct stat st = w->root_st[w->next_root];
       const char *root = w->roots[w->next_root++];
-      struct stat st;
-      if (stat(root, &st) != 0) continue;  /* gone since rr_walker_new */
       if (!S_ISDIR(st.st_mode)) {          /* a file named on the command line is taken whatever its name */
         const char *base = strrchr(root, '/');
         in->path = strdup(root);
@@ -202,16 +201,13 @@ int rr_walker_next(rr_walker *w, rr_input *in, char *err, size_t errlen) {
 }
 
 int rr_walker_count(const rr_walker *w) {
-  for (size_t i = 0; i < w->nroots; i++) {
-    struct stat st;
-    if (stat(w->roots[i], &st) != 0 || S_ISDIR(st.st_mode)) return -1;
-  }
-  return (int)w->nroots;
+  return (size_t)w->nfiles == w->nroots ? w->nfiles : -1;
 }
 
 void rr_walker_free(rr_walker *w) {
   if (!w) return;
   while (w->depth > 0) frame_free(&w->stack[--w->depth]);
+  free(w->root_st);
   free(w->glob);
   free(w);
 }

@@ -48,6 +48,19 @@ local function window(s, a, b)
   return w:sub(i, j), a + i - 2
 end
 
+-- The captures of pattern (which ends in $) in the window of `before` bytes
+-- up to the end of the first match of anchor that has one; nil when none does.
+local function anchored_match(s, anchor, pattern, before)
+  local pos = 1
+  while true do
+    local a, b = anchor:find(s, pos)
+    if not a then return nil end
+    local caps = table.pack(pattern:match((window(s, a - before, b))))
+    if caps[1] then return table.unpack(caps, 1, caps.n) end
+    pos = b + 1
+  end
+end
+
 -- Removes white space at both ends.
 M.trim = document.trim
 
@@ -598,12 +611,9 @@ function M.analysts(s)
     local id = s:sub(a, b)
     local w = window(s, a - 90, b + 100)          -- role, name and label before; e-mail after
     for role, name, sac, email in PERSON:gmatch(w) do
-      if sac == id then
-        if not seen[sac] then
-          seen[sac] = true
-          out[#out + 1] = { role = role or "", name = name, sac_id = sac, email = email or "" }
-        end
-        break
+      if sac == id and not seen[id] then
+        seen[id] = true
+        out[#out + 1] = { role = role or "", name = name, sac_id = sac, email = email or "" }
       end
     end
     pos = b + 1
@@ -618,14 +628,7 @@ local ACTION_ANCHOR = re.compile(ACTION)
 -- An industry rating with its action: "强于大市 (维持评级)" -> "强于大市", "维持";
 -- "增持（维持）", "看好（首次）" likewise.  nil when s has none.
 function M.industry_rating(s)
-  local pos = 1
-  while true do
-    local a, b = ACTION_ANCHOR:find(s, pos)
-    if not a then return nil end
-    local rating, action = INDUSTRY_RATING:match((window(s, a - 20, b)))
-    if rating then return rating, action end
-    pos = b + 1
-  end
+  return anchored_match(s, ACTION_ANCHOR, INDUSTRY_RATING, 20)
 end
 
 local BROKER_ANCHOR = re.compile([[证券(?:研究所|有限责任公司|股份有限公司)]])
@@ -634,14 +637,7 @@ local BROKER = re.compile([[(]] .. "[" .. HAN .. "]" .. [[{2,8}证券)(?:研究�
 -- The broker that publishes the report: the first "XX证券研究所", "XX证券股份有限公司"
 -- or "XX证券有限责任公司" gives "XX证券" (two to eight characters before 证券).  nil when none.
 function M.broker(s)
-  local pos = 1
-  while true do
-    local a, b = BROKER_ANCHOR:find(s, pos)
-    if not a then return nil end
-    local name = BROKER:match((window(s, a - 24, b)))
-    if name then return name end
-    pos = b + 1
-  end
+  return anchored_match(s, BROKER_ANCHOR, BROKER, 24)
 end
 
 return M

@@ -121,6 +121,16 @@ write(f"{tmp}/file-not-dir", "x")
 p = run(f"{tmp}/good.lua", docs, "-o", f"{tmp}/file-not-dir/out")
 check(p.returncode == 2 and "cannot create the output directory" in p.stderr, "unwritable output", p.stderr)
 
+# the walk: path order with directories in place ("a.txt" before "a/x.txt"),
+# hidden files skipped, a symlink back up the tree not followed forever
+tree = os.path.join(tmp, "tree")
+for rel in ["b/c/y.txt", "a/x.txt", "a.txt", ".hidden.txt", "a/z.md"]:
+    write(f"{tree}/{rel}", "风险提示\n甲。\n")
+os.symlink("..", f"{tree}/b/c/loop")
+p = run(f"{tmp}/good.lua", tree, "-o", f"{tmp}/out-tree", "-j2")
+got = [l.split(",")[0] for l in open(f"{tmp}/out-tree/risks.csv", encoding="utf-8").read().split("\n")[1:] if l]
+check(p.returncode == 0 and got == ["a.txt", "a/x.txt", "b/c/y.txt"], "walk order, hidden files, symlink loop", (got, p.stderr))
+
 # --profile: every rule by name and line, the fixed costs, the regexes the rules ran
 p = run(f"{tmp}/good.lua", docs, "-o", f"{tmp}/out-profile", "--profile", "-j2")
 prof = p.stderr
