@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,7 +20,8 @@
 
 struct rr_engine {
   rr_options opt;
-  char *out_dir, *glob, *stdlib_dir, *rules_path, *rules_dir;
+  char *out_dir, *glob, *stdlib_dir, *rules_path, *rules_dir, *encoding;
+  _Atomic int cancel;          /* rr_engine_cancel; sticky */
   lua_State *L0;               /* loaded by rr_engine_load; worker 0 and rr_engine_process */
   int ntables;
   char **table_names;
@@ -64,7 +66,9 @@ rr_engine *rr_engine_new(const rr_options *opt) {
   e->out_dir = strdup(e->opt.out_dir ? e->opt.out_dir : "out");
   e->glob = strdup(e->opt.glob ? e->opt.glob : "*.txt");
   e->stdlib_dir = strdup(rr_find_stdlib(e->opt.stdlib_dir));
-  if (!e->out_dir || !e->glob || !e->stdlib_dir) {
+  e->encoding = e->opt.encoding ? strdup(e->opt.encoding) : NULL;
+  e->opt.encoding = e->encoding;
+  if (!e->out_dir || !e->glob || !e->stdlib_dir || (e->opt.encoding && !e->encoding)) {
     rr_engine_free(e);
     return NULL;
   }
@@ -87,8 +91,11 @@ void rr_engine_free(rr_engine *e) {
   free(e->stdlib_dir);
   free(e->rules_path);
   free(e->rules_dir);
+  free(e->encoding);
   free(e);
 }
+
+void rr_engine_cancel(rr_engine *e) { atomic_store_explicit(&e->cancel, 1, memory_order_relaxed); }
 
 const char *rr_engine_error(const rr_engine *e) { return e->err; }
 const rr_stats *rr_engine_stats(const rr_engine *e) { return &e->stats; }
@@ -105,11 +112,16 @@ static void first_line(lua_State *L, char *buf, size_t n) {
 
 /* A state with the rule file run in it, or NULL with the message in err. */
 static lua_State *load_state(rr_engine *e, char *err, size_t errlen) {
-  lua_State *L = rr_lua_newstate(e->stdlib_dir, e->rules_dir, e->opt.excel);
+  lua_State *L = rr_lua_newstate(e->stdlib_dir, e->rules_dir, e->opt.excel, e->opt.allow_io,
+                                 e->opt.max_memory);
   if (!L) {
     snprintf(err, errlen, "out of memory");
     return NULL;
   }
+  rr_guard *g = rr_guard_get(L);
+  g->budget = e->opt.max_steps == 0 ? RR_DEFAULT_STEPS : e->opt.max_steps < 0 ? -1 : e->opt.max_steps;
+  g->cancel = &e->cancel;
+  rr_guard_reset(L);           /* loading the rule file has a document's budget too */
   rr_profile *prof = &rr_luactx_get(L)->prof;
   prof->on = e->opt.profile;     /* before the rules compile their regexes */
   lua_pushcfunction(L, rr_lua_traceback);
@@ -227,6 +239,8 @@ static void run_rules(rr_engine *e, lua_State *L, rr_document *doc, doc_result *
   lua_pushstring(L, e->rules_path);
   lua_pushcclosure(L, rule_msgh, 1);                         /* base + 2 */
   rr_document_push(L, doc);                                  /* base + 3 */
+  rr_guard *g = rr_guard_get(L);
+  rr_guard_reset(L);
   ctx->batch = &r->batch;
   ctx->doc_path = doc->path;
   size_t nrules = lua_rawlen(L, base + 1);
@@ -236,18 +250,30 @@ static void run_rules(rr_engine *e, lua_State *L, rr_document *doc, doc_result *
     lua_rawgeti(L, base + 1, (lua_Integer)i);                /* the rule record */
     lua_getfield(L, -1, "fn");
     lua_pushvalue(L, base + 3);
-    if (lua_pcall(L, 1, 0, base + 2) != LUA_OK) {
+    int rc = lua_pcall(L, 1, 0, base + 2);
+    if (rc != LUA_OK && g->stop == RR_STOP_CANCEL) {   /* the run is over; nothing to report */
+      rr_batch_rollback(&r->batch);
+      break;
+    }
+    if (rc != LUA_OK) {
       char msg[1024];
-      first_line(L, msg, sizeof msg);
+      if (rc == LUA_ERRMEM && g->mem_hit)
+        snprintf(msg, sizeof msg, "went over the memory limit of %zu MB for a Lua state (a table "
+                 "that grows without end? rulerun --max-memory MB changes it)", g->limit >> 20);
+      else
+        first_line(L, msg, sizeof msg);
       lua_getfield(L, base + 4, "name");
       lua_getfield(L, base + 4, "source");
       lua_getfield(L, base + 4, "line");
-      result_msg(r, "%s: rule '%s' (%s:%d): %s", doc->path, lua_tostring(L, -3),
-                 lua_tostring(L, -2), (int)lua_tointeger(L, -1), msg);
+      result_msg(r, "%s: rule '%s' (%s:%d): %s%s", doc->path, lua_tostring(L, -3),
+                 lua_tostring(L, -2), (int)lua_tointeger(L, -1), msg,
+                 g->stop == RR_STOP_BUDGET && i < nrules ? " (the document's later rules were not run)" : "");
       rr_batch_rollback(&r->batch);
+      if (rc == LUA_ERRMEM) lua_gc(L, LUA_GCCOLLECT);   /* give the next rule its memory back */
     }
     lua_settop(L, base + 3);
     if (ctx->prof.on && i <= ctx->prof.nrules) ctx->prof.rule[i - 1] += rr_now() - t0;
+    if (g->stop) break;        /* the budget is the document's: later rules get none */
   }
   ctx->batch = NULL;
   ctx->doc_path = NULL;
@@ -310,22 +336,29 @@ static void process(rr_engine *e, lua_State *L, const char *path, const char *re
     bytes = owned;
   }
   r->bytes = nbytes;
-  rr_document doc = {rel, bytes, nbytes, {0}};
-  size_t bad = 0;
+  rr_decoded dec;
   double t1 = prof->on ? rr_now() : 0;
-  int rc = rr_normalize(bytes, nbytes, &doc.text, &bad);
+  int rc = rr_decode(bytes, nbytes, e->opt.encoding, &dec);
   if (prof->on) {
     prof->read += t1 - t0;
     prof->normalize += rr_now() - t1;
   }
-  if (rc == RR_NORM_EUTF8)
-    result_msg(r, "%s: not valid UTF-8 at byte %zu (skipped)", rel, bad);
-  else if (rc != RR_NORM_OK)
-    result_msg(r, "%s: cannot normalise: %s (skipped)", rel,
-               rc == RR_NORM_ETOOBIG ? "too big" : "out of memory");
-  else
+  if (rc == RR_DECODE_OK) {
+    rr_document doc = {rel, dec.utf8, dec.len, dec.text};
     run_rules(e, L, &doc, r);
-  rr_text_free(&doc.text);
+  } else if (rc == RR_DECODE_EBINARY) {
+    result_msg(r, "%s: binary file, skipped (a NUL byte at byte %zu; UTF-16 needs a byte-order "
+               "mark or --encoding UTF-16LE/UTF-16BE)", rel, dec.bad);
+  } else if (rc == RR_DECODE_EBAD && dec.encoding) {
+    result_msg(r, "%s: not valid %s at byte %zu, skipped", rel, dec.encoding, dec.bad);
+  } else if (rc == RR_DECODE_EBAD) {
+    result_msg(r, "%s: neither UTF-8 (bad byte at %zu) nor GB18030 (bad byte at %zu), skipped; "
+               "--encoding NAME reads it as NAME", rel, dec.bad, dec.legacy_bad);
+  } else {
+    result_msg(r, "%s: cannot decode: %s, skipped", rel,
+               rc == RR_DECODE_ETOOBIG ? "too big" : "out of memory");
+  }
+  rr_decoded_free(&dec);
   free(owned);
 }
 
@@ -512,7 +545,8 @@ static void *work(void *arg) {
     while (ru->next < ru->total && ru->next >= ru->written + ru->window) pthread_cond_wait(&ru->cv, &ru->mu);
     size_t idx = ru->next;
     rr_input in;
-    int got = idx < ru->total ? rr_walker_next(ru->walker, &in, ru->e->err, sizeof ru->e->err) : 0;
+    int got = idx < ru->total && !atomic_load(&ru->e->cancel)
+                  ? rr_walker_next(ru->walker, &in, ru->e->err, sizeof ru->e->err) : 0;
     if (got <= 0) {
       if (got < 0) ru->walk_failed = 1;
       if (ru->total == SIZE_MAX) ru->total = idx;   /* the walk is over: flush what is ready */
@@ -536,6 +570,10 @@ static void *work(void *arg) {
 int rr_engine_run(rr_engine *e, const char *const *paths, size_t npaths) {
   if (!e->L0) {
     set_error(e, "no rules loaded");
+    return RR_EUSAGE;
+  }
+  if (e->encoding && !rr_encoding_known(e->encoding)) {
+    set_error(e, "unknown encoding '%s' (iconv -l lists the names)", e->encoding);
     return RR_EUSAGE;
   }
   double t0 = rr_now();
@@ -592,6 +630,10 @@ int rr_engine_run(rr_engine *e, const char *const *paths, size_t npaths) {
 done:
   if (e->opt.progress && e->stats.files) message(e, 1, "");
   if (status == RR_OK && ru.walk_failed) status = RR_EINPUT;
+  if (status == RR_OK && atomic_load(&e->cancel)) {
+    status = RR_ECANCELED;
+    set_error(e, "interrupted after %zu documents; no output was changed", e->stats.files);
+  }
   if (status == RR_OK && ru.written == ru.total && !ru.write_failed) {
     memcpy(e->table_rows, rr_sink_rows(ru.sink), (size_t)e->ntables * sizeof *e->table_rows);
     if (rr_sink_commit(ru.sink, e->err, sizeof e->err) != 0) status = RR_EOUTPUT;

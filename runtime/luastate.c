@@ -1,5 +1,6 @@
 /* luastate.c - a Lua state for rules: the standard libraries rules need, the C modules, the stdlib path. */
 #include <limits.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,40 +51,179 @@ static void keep_only(lua_State *L, const char *lib, const char *const *names) {
   lua_pop(L, 1);
 }
 
-lua_State *rr_lua_newstate(const char *stdlib_dir, const char *rules_dir, int excel) {
-  lua_State *L = luaL_newstate();
-  if (!L) return NULL;
-  static const luaL_Reg libs[] = {
-    {LUA_GNAME, luaopen_base}, {LUA_LOADLIBNAME, luaopen_package},
-    {LUA_STRLIBNAME, luaopen_string}, {LUA_TABLIBNAME, luaopen_table},
-    {LUA_MATHLIBNAME, luaopen_math}, {LUA_UTF8LIBNAME, luaopen_utf8},
-    {LUA_OSLIBNAME, luaopen_os}, {NULL, NULL}};
-  for (const luaL_Reg *l = libs; l->name; l++) {
-    luaL_requiref(L, l->name, l->func, 1);
-    lua_pop(L, 1);
-  }
-  /* the sandbox: rules read documents and emit rows, nothing else */
-  static const char *const os_keep[] = {"clock", "date", "time", "difftime", "getenv", NULL};
-  keep_only(L, LUA_OSLIBNAME, os_keep);
-  lua_pushnil(L);
-  lua_setglobal(L, "dofile");
-  lua_pushnil(L);
-  lua_setglobal(L, "loadfile");
-  lua_getglobal(L, "load");
-  lua_pushcclosure(L, safe_load, 1);
-  lua_setglobal(L, "load");
+/* ---- the sandbox ------------------------------------------------------------ */
 
+/* What the sandbox puts where a library function was: an error that says why. */
+static int not_allowed(lua_State *L) {
+  return luaL_error(L, "%s is not allowed in rules (rulerun --allow-io allows it)",
+                    lua_tostring(L, lua_upvalueindex(1)));
+}
+
+/* Replaces field of the table at index t (a global when t is 0) by not_allowed. */
+static void refuse(lua_State *L, int t, const char *field, const char *shown) {
+  lua_pushstring(L, shown);
+  lua_pushcclosure(L, not_allowed, 1);
+  if (t) lua_setfield(L, t, field);
+  else lua_setglobal(L, field);
+}
+
+static void refuse_all(lua_State *L, const char *lib, const char *const *names) {
+  lua_getglobal(L, lib);
+  for (; *names; names++) {
+    char shown[64];
+    snprintf(shown, sizeof shown, "%s.%s", lib, *names);
+    refuse(L, lua_gettop(L), *names, shown);
+  }
+  lua_pop(L, 1);
+}
+
+/* io.open for reading only (upvalue: the real io.open). */
+static int open_for_reading(lua_State *L) {
+  const char *mode = luaL_optstring(L, 2, "r");
+  if (strcmp(mode, "r") != 0 && strcmp(mode, "rb") != 0)
+    return luaL_error(L, "io.open with mode '%s' is not allowed in rules: rules read files, they "
+                         "do not write them (rulerun --allow-io allows it)", mode);
+  lua_settop(L, 1);
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_pushstring(L, mode);
+  lua_call(L, 2, LUA_MULTRET);
+  return lua_gettop(L);
+}
+
+/* Rules read documents (and data files beside them) and emit rows, nothing
+ * else: no processes, no writing, no C modules, no bytecode, no debug. */
+static void sandbox(lua_State *L) {
+  static const char *const os_keep[] = {"clock", "date", "time", "difftime", "getenv", NULL};
+  static const char *const os_refused[] = {"execute", "remove", "rename", "exit", "tmpname",
+                                           "setlocale", NULL};
+  static const char *const io_keep[] = {"lines", "type", NULL};
+  static const char *const io_refused[] = {"popen", "write", "read", "output", "input",
+                                           "tmpfile", "close", NULL};
+  keep_only(L, LUA_OSLIBNAME, os_keep);
+  refuse_all(L, LUA_OSLIBNAME, os_refused);
+  lua_getglobal(L, LUA_IOLIBNAME);
+  lua_getfield(L, -1, "open");
+  keep_only(L, LUA_IOLIBNAME, io_keep);
+  lua_getglobal(L, LUA_IOLIBNAME);
+  lua_insert(L, -2);
+  lua_pushcclosure(L, open_for_reading, 1);
+  lua_setfield(L, -2, "open");
+  lua_pop(L, 2);
+  refuse_all(L, LUA_IOLIBNAME, io_refused);
+  luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);   /* require "io" gives the same */
+  lua_getglobal(L, LUA_IOLIBNAME);
+  lua_setfield(L, -2, LUA_IOLIBNAME);
+  lua_getglobal(L, LUA_OSLIBNAME);
+  lua_setfield(L, -2, LUA_OSLIBNAME);
+  lua_pop(L, 1);
+  lua_newtable(L);                         /* debug: indexing it names the refusal */
+  lua_createtable(L, 0, 1);
+  lua_pushliteral(L, "debug");
+  lua_pushcclosure(L, not_allowed, 1);
+  lua_setfield(L, -2, "__index");
+  lua_setmetatable(L, -2);
+  lua_setglobal(L, "debug");
+  refuse(L, 0, "dofile", "dofile");
+  refuse(L, 0, "loadfile", "loadfile");
   lua_getglobal(L, LUA_LOADLIBNAME);
-  lua_pushliteral(L, "");
-  lua_setfield(L, -2, "cpath");
-  lua_pushnil(L);
-  lua_setfield(L, -2, "loadlib");
-  lua_getfield(L, -1, "searchers");       /* keep the preload and Lua-file searchers */
+  refuse(L, lua_gettop(L), "loadlib", "package.loadlib (C modules)");
+  lua_getfield(L, -1, "searchers");        /* keep the preload and Lua-file searchers */
   lua_pushnil(L);
   lua_rawseti(L, -2, 4);
   lua_pushnil(L);
   lua_rawseti(L, -2, 3);
   lua_pop(L, 1);
+  lua_pushliteral(L, "");
+  lua_setfield(L, -2, "cpath");
+  lua_pop(L, 1);
+}
+
+/* ---- limits: memory (the allocator) and instructions (a count hook) --------- */
+
+#define GUARD_EVERY 1000        /* instructions between two looks at the budget */
+
+static void *guarded_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
+  rr_guard *g = ud;
+  size_t old = ptr ? osize : 0;
+  if (nsize == 0) {
+    free(ptr);
+    g->used -= old;
+    return NULL;
+  }
+  if (nsize > old && g->used - old + nsize > g->limit) {   /* shrinking never fails */
+    g->mem_hit = 1;
+    return NULL;        /* Lua collects garbage and tries again before it gives up */
+  }
+  void *p = realloc(ptr, nsize);
+  if (p) g->used = g->used - old + nsize;
+  return p;
+}
+
+static int panic(lua_State *L) {
+  const char *msg = lua_tostring(L, -1);
+  fprintf(stderr, "rulerun: Lua error outside a protected call: %s\n", msg ? msg : "?");
+  return 0;
+}
+
+rr_guard *rr_guard_get(lua_State *L) {
+  void *ud;
+  lua_getallocf(L, &ud);
+  return ud;
+}
+
+static void guard_hook(lua_State *L, lua_Debug *ar) {
+  (void)ar;
+  rr_guard *g = rr_guard_get(L);
+  if (g->cancel && atomic_load_explicit(g->cancel, memory_order_relaxed)) g->stop = RR_STOP_CANCEL;
+  else if (g->budget >= 0 && (g->steps -= GUARD_EVERY) < 0) g->stop = RR_STOP_BUDGET;
+  if (!g->stop) return;
+  /* from now on every instruction raises, so a pcall in the rule cannot swallow it */
+  lua_sethook(L, guard_hook, LUA_MASKCOUNT, 1);
+  if (g->stop == RR_STOP_CANCEL) luaL_error(L, "interrupted");
+  luaL_error(L, "used up its budget of %I Lua instructions for one document (an endless "
+                "loop? rulerun --max-steps N changes it)", (lua_Integer)g->budget);
+}
+
+void rr_guard_reset(lua_State *L) {
+  rr_guard *g = rr_guard_get(L);
+  g->steps = g->budget;
+  g->stop = 0;
+  g->mem_hit = 0;
+  lua_sethook(L, guard_hook, LUA_MASKCOUNT, GUARD_EVERY);
+}
+
+lua_State *rr_lua_newstate(const char *stdlib_dir, const char *rules_dir, int excel, int allow_io,
+                           size_t max_memory) {
+  rr_guard *g = calloc(1, sizeof *g);
+  if (!g) return NULL;
+  g->limit = max_memory ? max_memory : RR_DEFAULT_MEMORY;
+  g->budget = -1;
+  lua_State *L = lua_newstate(guarded_alloc, g);
+  if (!L) {
+    free(g);
+    return NULL;
+  }
+  lua_atpanic(L, panic);
+  static const luaL_Reg libs[] = {
+    {LUA_GNAME, luaopen_base}, {LUA_LOADLIBNAME, luaopen_package},
+    {LUA_STRLIBNAME, luaopen_string}, {LUA_TABLIBNAME, luaopen_table},
+    {LUA_MATHLIBNAME, luaopen_math}, {LUA_UTF8LIBNAME, luaopen_utf8},
+    {LUA_OSLIBNAME, luaopen_os}, {LUA_IOLIBNAME, luaopen_io}, {NULL, NULL}};
+  for (const luaL_Reg *l = libs; l->name; l++) {
+    luaL_requiref(L, l->name, l->func, 1);
+    lua_pop(L, 1);
+  }
+  if (allow_io) {
+    luaL_requiref(L, LUA_DBLIBNAME, luaopen_debug, 1);
+    lua_pop(L, 1);
+  } else {
+    sandbox(L);
+  }
+  lua_getglobal(L, "load");
+  lua_pushcclosure(L, safe_load, 1);
+  lua_setglobal(L, "load");
+  lua_getglobal(L, LUA_LOADLIBNAME);
   luaL_Buffer b;
   luaL_buffinit(L, &b);
   lua_pushfstring(L, "%s/?.lua;%s/?/init.lua", stdlib_dir, stdlib_dir);
@@ -124,7 +264,10 @@ void *rr_new_scratch(lua_State *L, size_t size, lua_CFunction gc) {
 }
 
 void rr_lua_close(lua_State *L) {
-  if (L) lua_close(L);
+  if (!L) return;
+  rr_guard *g = rr_guard_get(L);
+  lua_close(L);
+  free(g);
 }
 
 static int has_stdlib(const char *dir) {

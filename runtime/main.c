@@ -1,5 +1,7 @@
 /* main.c - the rulerun command: parse arguments, run the engine, map status to exit code. */
+#include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +27,15 @@ static const char usage_text[] =
   "                     RULERUN_STDLIB overrides)\n"
   "      --profile      at the end, print where the time went: reading,\n"
   "                     normalising, each rule, the slowest regexes\n"
+  "      --encoding NAME  read every report as NAME (any iconv name: GBK,\n"
+  "                     UTF-16LE, BIG5 ...).  Default: UTF-8 with or without\n"
+  "                     BOM, UTF-16 with BOM, else GB18030 (which covers GBK)\n"
+  "      --allow-io     let rules run programs and write files (os.execute,\n"
+  "                     io.popen, io.open for writing, os.remove, C modules,\n"
+  "                     debug).  Without it rules can only read and emit rows\n"
+  "      --max-steps N  Lua instructions a document may take before its rules\n"
+  "                     are stopped (default 1000000000, about 5-20 s; 0: none)\n"
+  "      --max-memory MB  memory one worker's Lua state may hold (default 1024)\n"
   "  -q, --quiet        no summary at the end\n"
   "      --no-progress  no progress line, even on a terminal\n"
   "  -h, --help         this help\n"
@@ -35,9 +46,16 @@ static const char usage_text[] =
   "that fails (unreadable, not UTF-8, a rule error) is reported on stderr\n"
   "with the rule and the rule file line; the others still go through.\n"
   "\n"
-  "exit status: 0 all documents done; 1 some documents failed;\n"
-  "             2 bad usage, a rule file that does not load, or an input or\n"
-  "             output error (nothing written).\n"
+  "Files that are binary (a NUL byte) or in no encoding above are reported\n"
+  "with the offset of the first bad byte and skipped; empty files give no\n"
+  "rows.  A rule that loops, eats memory or runs a runaway regex stops on\n"
+  "that document only.  Ctrl-C (SIGINT) or SIGTERM stops the run and leaves\n"
+  "the previous outputs as they were.\n"
+  "\n"
+  "exit status: 0 all documents done; 1 some documents failed or were\n"
+  "             skipped; 2 bad usage, a rule file that does not load, or an\n"
+  "             input or output error (nothing written); 128+N stopped by\n"
+  "             signal N (130 for Ctrl-C).\n"
   "\n"
   "Rule files and the Lua API: docs/RULES.md.\n";
 
@@ -48,6 +66,29 @@ static void usage_error(const char *fmt, const char *arg) {
   exit(2);
 }
 
+/* optarg as a whole number in [lo, hi], or a usage error naming the option. */
+static long long number(const char *arg, long long lo, long long hi, const char *option) {
+  char *end;
+  errno = 0;
+  long long n = strtoll(arg, &end, 10);
+  if (errno || end == arg || *end || n < lo || n > hi) {
+    fprintf(stderr, "rulerun: %s wants a whole number from %lld to %lld, not '%s'\n"
+                    "Try 'rulerun --help'.\n", option, lo, hi, arg);
+    exit(2);
+  }
+  return n;
+}
+
+/* SIGINT/SIGTERM: the engine stops and keeps the old outputs.  A second
+ * signal kills at once (SA_RESETHAND). */
+static rr_engine *running;
+static volatile sig_atomic_t caught;
+
+static void on_signal(int sig) {
+  caught = sig;
+  if (running) rr_engine_cancel(running);
+}
+
 static void human_bytes(double b, char *buf, size_t n) {
   const char *unit[] = {"B", "KB", "MB", "GB"};
   int u = 0;
@@ -56,13 +97,17 @@ static void human_bytes(double b, char *buf, size_t n) {
 }
 
 int main(int argc, char **argv) {
-  enum { OPT_EXCEL = 256, OPT_STDLIB, OPT_NO_PROGRESS, OPT_VERSION, OPT_PROFILE };
+  enum { OPT_EXCEL = 256, OPT_STDLIB, OPT_NO_PROGRESS, OPT_VERSION, OPT_PROFILE, OPT_ENCODING,
+         OPT_ALLOW_IO, OPT_MAX_STEPS, OPT_MAX_MEMORY };
   static const struct option longopts[] = {
     {"out", required_argument, NULL, 'o'}, {"jobs", required_argument, NULL, 'j'},
     {"glob", required_argument, NULL, 'g'}, {"excel", no_argument, NULL, OPT_EXCEL},
     {"stdlib", required_argument, NULL, OPT_STDLIB}, {"quiet", no_argument, NULL, 'q'},
     {"no-progress", no_argument, NULL, OPT_NO_PROGRESS}, {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION}, {"profile", no_argument, NULL, OPT_PROFILE},
+    {"encoding", required_argument, NULL, OPT_ENCODING}, {"allow-io", no_argument, NULL, OPT_ALLOW_IO},
+    {"max-steps", required_argument, NULL, OPT_MAX_STEPS},
+    {"max-memory", required_argument, NULL, OPT_MAX_MEMORY},
     {NULL, 0, NULL, 0}};
   rr_options opt = {0};
   int quiet = 0, progress = isatty(2);
@@ -71,19 +116,23 @@ int main(int argc, char **argv) {
   while ((c = getopt_long(argc, argv, "o:j:g:qh", longopts, NULL)) != -1) {
     switch (c) {
       case 'o': opt.out_dir = optarg; break;
-      case 'j': {
-        char *end;
-        long n = strtol(optarg, &end, 10);
-        if (*end || n < 1 || n > 1024) usage_error("-j wants a number from 1 to 1024, not '%s'", optarg);
-        opt.jobs = (int)n;
-        break;
-      }
+      case 'j': opt.jobs = (int)number(optarg, 1, 1024, "-j"); break;
       case 'g': opt.glob = optarg; break;
       case 'q': quiet = 1; break;
       case OPT_EXCEL: opt.excel = 1; break;
       case OPT_STDLIB: opt.stdlib_dir = optarg; break;
       case OPT_NO_PROGRESS: progress = 0; break;
       case OPT_PROFILE: opt.profile = 1; break;
+      case OPT_ENCODING: opt.encoding = optarg; break;
+      case OPT_ALLOW_IO: opt.allow_io = 1; break;
+      case OPT_MAX_STEPS: {
+        long long n = number(optarg, 0, (long long)1 << 62, "--max-steps");
+        opt.max_steps = n ? n : -1;
+        break;
+      }
+      case OPT_MAX_MEMORY:
+        opt.max_memory = (size_t)number(optarg, 1, (long long)1 << 40, "--max-memory") << 20;
+        break;
       case 'h': fputs(usage_text, stdout); return 0;
       case OPT_VERSION: printf("rulerun %s\n", rr_version()); return 0;
       case '?':
@@ -105,6 +154,14 @@ int main(int argc, char **argv) {
     fprintf(stderr, "rulerun: out of memory\n");
     return 2;
   }
+  running = e;
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sa.sa_flags = SA_RESETHAND;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
   int rc = rr_engine_load(e, argv[optind]);
   if (rc != RR_OK) {
     fprintf(stderr, "rulerun: %s\n", rr_engine_error(e));
@@ -113,6 +170,11 @@ int main(int argc, char **argv) {
   }
   rc = rr_engine_run(e, (const char *const *)argv + optind + 1, (size_t)(argc - optind - 1));
   const rr_stats *st = rr_engine_stats(e);
+  if (rc == RR_ECANCELED) {
+    fprintf(stderr, "\nrulerun: %s: %s\n", caught == SIGTERM ? "SIGTERM" : "SIGINT", rr_engine_error(e));
+    rr_engine_free(e);
+    return 128 + (caught ? caught : SIGINT);
+  }
   if (rc != RR_OK && rc != RR_EDOCS) {
     fprintf(stderr, "rulerun: %s\n", rr_engine_error(e));
     rr_engine_free(e);

@@ -174,6 +174,9 @@ int rr_regex_exec(lua_State *L, rr_regex *re, const char *s, size_t len, size_t 
     if (rc <= PCRE2_ERROR_UTF8_ERR1 && rc >= PCRE2_ERROR_UTF8_ERR21)
       luaL_error(L, "regex subject is not valid UTF-8 at byte %d: %s",
                  (int)pcre2_get_startchar(re->md) + 1, (const char *)msg);
+    if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT)
+      luaL_error(L, "regex gave up at byte %d: %s (the pattern backtracks too much on this text; "
+                    "anchor it or make its repeats more specific)", (int)start, (const char *)msg);
     luaL_error(L, "regex match failed: %s", (const char *)msg);
   }
   PCRE2_SIZE *ov = pcre2_get_ovector_pointer(re->md);

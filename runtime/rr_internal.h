@@ -42,6 +42,27 @@ size_t rr_text_orig_offset(const rr_text *t, size_t pos);
 /* A code point that begins at s (valid UTF-8 assumed); *len its byte length. */
 uint32_t rr_utf8_decode(const unsigned char *s, size_t *len);
 
+/* ---- decoding files (decode.c) ------------------------------------------ */
+enum { RR_DECODE_OK = 0, RR_DECODE_EBAD, RR_DECODE_EBINARY, RR_DECODE_ENOMEM, RR_DECODE_ETOOBIG };
+
+typedef struct rr_decoded {
+  const char *utf8;        /* the text as UTF-8: the input itself, or converted */
+  size_t len;
+  const char *encoding;    /* what it was read as ("UTF-8", "GB18030", ...); NULL: nothing fitted */
+  size_t bad;              /* EBAD: offset of the first bad byte (as UTF-8, or in the forced
+                              encoding); EBINARY: of the first NUL */
+  size_t legacy_bad;       /* EBAD when neither UTF-8 nor GB18030: GB18030's first bad byte */
+  rr_text text;            /* normalised */
+  char *converted;         /* owned */
+} rr_decoded;
+
+/* Decodes and normalises a file's n bytes; encoding NULL guesses (decode.c
+ * says how), else forces that iconv name.  rr_decoded_free in every case. */
+int rr_decode(const char *in, size_t n, const char *encoding, rr_decoded *d);
+void rr_decoded_free(rr_decoded *d);
+int rr_encoding_known(const char *name);     /* iconv can read it */
+int rr_encoding_is_utf8(const char *name);
+
 /* ---- Lua helpers (luastate.c) -------------------------------------------- */
 /* Pushes a zeroed userdata of size bytes whose finaliser is gc: C memory
  * hung off it is freed even when a Lua error unwinds past its owner. */
@@ -123,9 +144,25 @@ void rr_batch_free(rr_batch *b);
 int rr_csv_field(rr_buf *b, const char *s, size_t n, int excel);
 
 /* ---- Lua state (luastate.c) --------------------------------------------- */
-/* A state with the libraries rules may use, the C modules in package.preload
- * and package.path pointing at stdlib_dir (and rules_dir, if not NULL). */
-lua_State *rr_lua_newstate(const char *stdlib_dir, const char *rules_dir, int excel);
+/* A state with the libraries rules may use (all of them with allow_io, else
+ * the sandbox's), the C modules in package.preload and package.path pointing
+ * at stdlib_dir (and rules_dir, if not NULL).  It may hold max_memory bytes
+ * (0: RR_DEFAULT_MEMORY). */
+lua_State *rr_lua_newstate(const char *stdlib_dir, const char *rules_dir, int excel, int allow_io,
+                           size_t max_memory);
+
+/* What a state may use; its allocator's user data. */
+enum { RR_STOP_BUDGET = 1, RR_STOP_CANCEL };
+typedef struct rr_guard {
+  size_t used, limit;       /* bytes held by the state, and the cap */
+  int mem_hit;              /* an allocation was refused since the last reset */
+  long long budget, steps;  /* instructions per document (< 0: no limit), and those left */
+  int stop;                 /* RR_STOP_*: the document was stopped */
+  const _Atomic int *cancel;  /* set when the run is cancelled (may be NULL) */
+} rr_guard;
+rr_guard *rr_guard_get(lua_State *L);
+/* A new document: a full budget, and the count hook set. */
+void rr_guard_reset(lua_State *L);
 void rr_lua_close(lua_State *L);
 /* Message handler for lua_pcall: appends a traceback. */
 int rr_lua_traceback(lua_State *L);

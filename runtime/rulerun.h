@@ -16,8 +16,13 @@ enum {
   RR_EINPUT = 3,   /* an input path does not exist or cannot be listed */
   RR_EOUTPUT = 4,  /* the output directory or a CSV file cannot be written */
   RR_ENOMEM = 5,
-  RR_EUSAGE = 6,   /* the caller got the API wrong (no rules loaded, ...) */
+  RR_EUSAGE = 6,   /* the caller got the API wrong (no rules loaded, an unknown encoding, ...) */
+  RR_ECANCELED = 7,  /* rr_engine_cancel stopped the run: no output was changed */
 };
+
+/* Limits of a rule (rr_options.max_steps, max_memory) when none is given. */
+#define RR_DEFAULT_STEPS 1000000000LL              /* Lua instructions per document */
+#define RR_DEFAULT_MEMORY ((size_t)1024 << 20)     /* bytes per Lua state (one per worker) */
 
 /* Called with every message meant for a person (document failures,
  * progress); msg has no trailing newline.  is_progress marks a progress line
@@ -32,6 +37,11 @@ typedef struct rr_options {
   int excel;               /* BOM, CRLF and formula guard for spreadsheets */
   int progress;            /* report progress through on_message */
   int profile;             /* at the end of a run, report where the time went through on_message */
+  const char *encoding;    /* read every input as this iconv encoding; NULL: guess (UTF-8 with or
+                              without BOM, UTF-16 with BOM, GB18030) */
+  int allow_io;            /* give rules the whole io and os libraries (off: the sandbox) */
+  long long max_steps;     /* Lua instructions a document may take; 0: RR_DEFAULT_STEPS, < 0: no limit */
+  size_t max_memory;       /* bytes one Lua state may hold; 0: RR_DEFAULT_MEMORY */
   rr_message_fn on_message;  /* NULL: messages go to stderr */
   void *message_ud;
 } rr_options;
@@ -65,6 +75,11 @@ int rr_engine_run(rr_engine *e, const char *const *paths, size_t npaths);
 typedef void (*rr_rows_fn)(void *ud, const char *table, const char *csv, size_t len);
 int rr_engine_process(rr_engine *e, const char *name, const char *data, size_t len,
                       rr_rows_fn fn, void *ud);
+
+/* Stops a run: the workers finish the rule they are in (a Lua rule at its
+ * next instruction), no output is changed and rr_engine_run returns
+ * RR_ECANCELED.  Safe to call from a signal handler or another thread. */
+void rr_engine_cancel(rr_engine *e);
 
 /* The message of the last failure, or "" */
 const char *rr_engine_error(const rr_engine *e);
