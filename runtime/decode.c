@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <iconv.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -142,4 +143,47 @@ void rr_decoded_free(rr_decoded *d) {
   rr_text_free(&d->text);
   free(d->converted);
   d->converted = NULL;
+}
+
+/* The length of the valid UTF-8 at the start of s[0..n) (no overlongs, no surrogates). */
+static size_t utf8_valid_prefix(const unsigned char *s, size_t n) {
+  size_t i = 0;
+  while (i < n) {
+    unsigned c = s[i];
+    size_t len = c < 0x80 ? 1 : c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3
+               : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+    if (!len || i + len > n) return i;
+    for (size_t k = 1; k < len; k++)
+      if ((s[i + k] & 0xC0) != 0x80) return i;
+    if ((c == 0xE0 && s[i + 1] < 0xA0) || (c == 0xED && s[i + 1] > 0x9F) ||
+        (c == 0xF0 && s[i + 1] < 0x90) || (c == 0xF4 && s[i + 1] > 0x8F))
+      return i;
+    i += len;
+  }
+  return i;
+}
+
+char *rr_utf8_name(const char *name) {
+  if (!name) return NULL;
+  size_t n = strlen(name);
+  if (utf8_valid_prefix((const unsigned char *)name, n) == n) return strdup(name);
+  char *out = NULL;
+  size_t len, bad;
+  if (convert("GB18030", name, n, &out, &len, &bad) == RR_DECODE_OK) return out;
+  rr_buf b = {0};
+  for (size_t i = 0; i < n;) {
+    size_t k = utf8_valid_prefix((const unsigned char *)name + i, n - i);
+    if (rr_buf_add(&b, name + i, k)) break;
+    i += k;
+    if (i < n) {
+      char esc[5];
+      snprintf(esc, sizeof esc, "\\x%02X", (unsigned char)name[i++]);
+      if (rr_buf_add(&b, esc, 4)) break;
+    }
+  }
+  if (rr_buf_add(&b, "", 1)) {
+    rr_buf_free(&b);
+    return NULL;
+  }
+  return b.s;
 }

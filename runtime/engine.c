@@ -330,7 +330,7 @@ static void process(rr_engine *e, lua_State *L, const char *path, const char *re
   if (!bytes) {
     owned = read_file(path, &nbytes);
     if (!owned) {
-      result_msg(r, "%s: cannot read: %s", rel, strerror(errno));
+      result_msg(r, "%s: cannot read: %s, skipped", rel, strerror(errno));
       return;
     }
     bytes = owned;
@@ -559,10 +559,16 @@ static void *work(void *arg) {
     pthread_mutex_unlock(&ru->mu);
     doc_result *r = calloc(1, sizeof *r);
     if (!r) abort();   /* nothing sensible is left to do without memory for a result */
-    process(ru->e, w->L, in.path, in.rel, NULL, 0, r);
+    if (in.problem) {
+      rr_batch_init(&r->batch, (size_t)ru->e->ntables);
+      result_msg(r, "%s: %s", in.rel, in.problem);
+    } else {
+      process(ru->e, w->L, in.path, in.rel, NULL, 0, r);
+    }
     submit(ru, idx, r);
     free(in.path);     /* the result holds its own copies of messages; rows carry no path */
     free(in.rel);
+    free(in.problem);
   }
   return NULL;
 }

@@ -309,6 +309,7 @@ int rr_normalize(const char *in_, size_t n, rr_text *t, size_t *bad) {
     i += len;
     prev = kind;
   }
+  CHECKPOINT(n);            /* the end lines up with the end: offsets never pass it */
 #undef CHECKPOINT
 #undef FLUSH_SPACE
   out[o] = '\0';
@@ -335,7 +336,12 @@ size_t rr_text_orig_offset(const rr_text *t, size_t pos) {
     if (t->map[2 * mid] <= pos) lo = mid; else hi = mid;
   }
   if (!t->nmap) return pos;
-  return t->map[2 * lo + 1] + (pos - t->map[2 * lo]);
+  size_t o = t->map[2 * lo + 1] + (pos - t->map[2 * lo]);
+  /* inside a character that grew when folded ("㈰" -> "(日)") the two no
+   * longer advance together: stop at the next checkpoint, so offsets stay
+   * in order */
+  if (lo + 1 < t->nmap && o > t->map[2 * lo + 3]) o = t->map[2 * lo + 3];
+  return o;
 }
 
 void rr_text_free(rr_text *t) {

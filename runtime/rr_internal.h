@@ -62,6 +62,10 @@ int rr_decode(const char *in, size_t n, const char *encoding, rr_decoded *d);
 void rr_decoded_free(rr_decoded *d);
 int rr_encoding_known(const char *name);     /* iconv can read it */
 int rr_encoding_is_utf8(const char *name);
+/* A file name as valid UTF-8 (a new string; NULL without memory): as it is
+ * when it is UTF-8, else decoded as GB18030 (names from Chinese Windows),
+ * else with each bad byte as \xNN. */
+char *rr_utf8_name(const char *name);
 
 /* ---- Lua helpers (luastate.c) -------------------------------------------- */
 /* Pushes a zeroed userdata of size bytes whose finaliser is gc: C memory
@@ -188,8 +192,10 @@ const size_t *rr_sink_rows(const rr_sink *s);
 
 /* ---- input listing (walk.c) ----------------------------------------------- */
 typedef struct rr_input {
-  char *path;   /* to open */
-  char *rel;    /* relative to the root given on the command line */
+  char *path;     /* to open */
+  char *rel;      /* relative to the root given on the command line, as valid UTF-8 */
+  char *problem;  /* set: not to be read, say this instead (a FIFO, a symlink loop, a
+                     directory that cannot be listed ...) */
 } rr_input;
 
 /* The documents under roots (files, or directories walked recursively for
@@ -198,7 +204,7 @@ typedef struct rr_input {
 typedef struct rr_walker rr_walker;
 rr_walker *rr_walker_new(const char *const *roots, size_t nroots, const char *glob, char *err,
                          size_t errlen);
-/* 1 with *in set (the caller frees in->path and in->rel), 0 at the end, -1
+/* 1 with *in set (the caller frees path, rel and problem), 0 at the end, -1
  * with a message in err (a root directory that cannot be listed, no memory). */
 int rr_walker_next(rr_walker *w, rr_input *in, char *err, size_t errlen);
 /* How many documents, when every root is a file; -1 when it is not known before the walk. */

@@ -21,6 +21,7 @@ typedef struct entry {
   char *key;        /* name, with '/' appended for a directory */
   dev_t dev;        /* of a directory: to stop at symlink loops */
   ino_t ino;
+  const char *problem;   /* why a matching name cannot be read as a document, or NULL */
 } entry;
 
 typedef struct frame {  /* one directory on the current path */
@@ -85,9 +86,21 @@ static int push_frame(rr_walker *w, char *path, char *rel, dev_t dev, ino_t ino,
   while ((e = readdir(d))) {
     if (e->d_name[0] == '.') continue;   /* ., .., and hidden files such as our own temp files */
     struct stat st;                      /* follows symlinks, as stat(2) */
-    if (fstatat(dirfd(d), e->d_name, &st, 0) != 0) continue;
-    int dir = S_ISDIR(st.st_mode);
-    if (!dir && !(S_ISREG(st.st_mode) && fnmatch(w->glob, e->d_name, 0) == 0)) continue;
+    const char *problem = NULL;
+    int dir = 0;
+    if (fstatat(dirfd(d), e->d_name, &st, 0) != 0) {
+      /* a dangling symlink, a file gone since readdir: reported if it is one we would read */
+      if (fnmatch(w->glob, e->d_name, 0) != 0) continue;
+      problem = errno == ENOENT ? "cannot read: No such file or directory (a dangling symlink?)"
+                                : "cannot read: cannot stat it";
+    } else {
+      dir = S_ISDIR(st.st_mode);
+      if (!dir && fnmatch(w->glob, e->d_name, 0) != 0) continue;
+      if (!dir && !S_ISREG(st.st_mode))   /* a FIFO would block the worker for ever */
+        problem = S_ISFIFO(st.st_mode) ? "not a regular file (a named pipe), skipped"
+                  : S_ISSOCK(st.st_mode) ? "not a regular file (a socket), skipped"
+                                        : "not a regular file (a device), skipped";
+    }
     if (f->n == cap) {
       cap = cap ? cap * 2 : 64;
       entry *v = realloc(f->v, cap * sizeof *v);
@@ -100,7 +113,7 @@ static int push_frame(rr_walker *w, char *path, char *rel, dev_t dev, ino_t ino,
     memcpy(key, e->d_name, k);
     key[k] = dir ? '/' : '\0';
     key[k + 1] = '\0';
-    f->v[f->n++] = (entry){key, dir ? st.st_dev : 0, dir ? st.st_ino : 0};
+    f->v[f->n++] = (entry){key, dir ? st.st_dev : 0, dir ? st.st_ino : 0, problem};
   }
   closedir(d);
   qsort(f->v, f->n, sizeof *f->v, cmp_entry);
@@ -134,6 +147,22 @@ rr_walker *rr_walker_new(const char *const *roots, size_t nroots, const char *gl
   return w;
 }
 
+/* Hands out one input: path and rel are taken (path may be NULL when there is
+ * a problem), problem copied.  rel becomes valid UTF-8 for the file column. */
+static int hand_out(rr_input *in, char *path, char *rel, const char *problem, char *err, size_t errlen) {
+  memset(in, 0, sizeof *in);
+  in->path = path;
+  in->rel = rr_utf8_name(rel);
+  free(rel);
+  in->problem = problem ? strdup(problem) : NULL;
+  if (in->rel && (!problem || in->problem)) return 1;
+  free(in->path);
+  free(in->rel);
+  free(in->problem);
+  snprintf(err, errlen, "out of memory");
+  return -1;
+}
+
 /* Whether an ancestor of the current frame is the directory dev/ino. */
 static int on_path(const rr_walker *w, dev_t dev, ino_t ino) {
   for (int i = 0; i < w->depth; i++)
@@ -149,13 +178,7 @@ int rr_walker_next(rr_walker *w, rr_input *in, char *err, size_t errlen) {
       const char *root = w->roots[w->next_root++];
       if (!S_ISDIR(st.st_mode)) {          /* a file named on the command line is taken whatever its name */
         const char *base = strrchr(root, '/');
-        in->path = strdup(root);
-        in->rel = strdup(base ? base + 1 : root);
-        if (in->path && in->rel) return 1;
-        free(in->path);
-        free(in->rel);
-        snprintf(err, errlen, "out of memory");
-        return -1;
+        return hand_out(in, strdup(root), strdup(base ? base + 1 : root), NULL, err, errlen);
       }
       char *dir = strdup(root), *rel = strdup("");
       if (!dir || !rel) {
@@ -186,17 +209,28 @@ int rr_walker_next(rr_walker *w, rr_input *in, char *err, size_t errlen) {
       snprintf(err, errlen, "out of memory");
       return -1;
     }
-    if (!dir) {
-      in->path = path;
-      in->rel = rel;
-      return 1;
-    }
-    if (w->depth >= MAX_DEPTH || on_path(w, e->dev, e->ino)) {
+    if (!dir) return hand_out(in, path, rel, e->problem, err, errlen);
+    if (on_path(w, e->dev, e->ino))
+      return hand_out(in, path, rel, "a symlink loop back to a directory above it, not followed", err, errlen);
+    if (w->depth >= MAX_DEPTH)
+      return hand_out(in, path, rel, "more than 64 directories deep, not walked", err, errlen);
+    char *rel_copy = strdup(rel);
+    if (!rel_copy) {
       free(path);
       free(rel);
-    } else if (push_frame(w, path, rel, e->dev, e->ino, err, errlen) != 0) {
-      err[0] = '\0';                       /* below the root: skip what cannot be listed */
+      snprintf(err, errlen, "out of memory");
+      return -1;
     }
+    if (push_frame(w, path, rel, e->dev, e->ino, err, errlen) == 0) {
+      free(rel_copy);
+      continue;
+    }
+    /* below the root, a directory that cannot be listed costs only its own files */
+    char why[300];
+    const char *colon = strstr(err, ": ");
+    snprintf(why, sizeof why, "cannot list the directory: %s", colon ? colon + 2 : err);
+    err[0] = '\0';
+    return hand_out(in, NULL, rel_copy, why, err, errlen);
   }
 }
 

@@ -129,7 +129,9 @@ for rel in ["b/c/y.txt", "a/x.txt", "a.txt", ".hidden.txt", "a/z.md"]:
 os.symlink("..", f"{tree}/b/c/loop")
 p = run(f"{tmp}/good.lua", tree, "-o", f"{tmp}/out-tree", "-j2")
 got = [l.split(",")[0] for l in open(f"{tmp}/out-tree/risks.csv", encoding="utf-8").read().split("\n")[1:] if l]
-check(p.returncode == 0 and got == ["a.txt", "a/x.txt", "b/c/y.txt"], "walk order, hidden files, symlink loop", (got, p.stderr))
+check(p.returncode == 1 and got == ["a.txt", "a/x.txt", "b/c/y.txt"] and
+      "b/c/loop: a symlink loop back to a directory above it, not followed" in p.stderr,
+      "walk order, hidden files, symlink loop reported", (got, p.stderr))
 
 # --profile: every rule by name and line, the fixed costs, the regexes the rules ran
 p = run(f"{tmp}/good.lua", docs, "-o", f"{tmp}/out-profile", "--profile", "-j2")
