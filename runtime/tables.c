@@ -89,7 +89,9 @@ static row *grid_add(lua_State *L, grid *g) {
   return r;
 }
 
-static const char *cell_str(const grid *g, const cell *c) { return c->s ? c->s : g->arena.s + c->off; }
+static const char *cell_str(const grid *g, const cell *c) {
+  return c->s ? c->s : g->arena.s ? g->arena.s + c->off : "";   /* no arena yet: only empty cells */
+}
 
 static int is_digit(char c) { return c >= '0' && c <= '9'; }
 static int is_upper(char c) { return c >= 'A' && c <= 'Z'; }
@@ -334,7 +336,7 @@ static cell html_text(grid *g, const char *s, size_t n) {
     i++;
   }
   cell x = {NULL, off, b->len - off, T_EMPTY, 0, 0};
-  x.type = cell_type(b->s + off, x.len);
+  x.type = cell_type(b->s ? b->s + off : "", x.len);   /* an empty buffer has no pointer yet */
   return x;
 }
 

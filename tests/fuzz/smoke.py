@@ -11,6 +11,7 @@ import sys
 import tempfile
 
 fuzzer, corpus, mode = sys.argv[1:4]
+fuzzer = os.path.abspath(fuzzer)
 seconds = os.environ.get("FUZZ_SECONDS", "10")
 if not os.path.isdir(corpus) or not os.listdir(corpus):
     sys.exit(f"smoke: no corpus in {corpus}")
