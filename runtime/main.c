@@ -34,7 +34,8 @@ static const char usage_text[] =
   "                     io.popen, io.open for writing, os.remove, C modules,\n"
   "                     debug).  Without it rules can only read and emit rows\n"
   "      --max-steps N  Lua instructions a document may take before its rules\n"
-  "                     are stopped (default 1000000000, about 5-20 s; 0: none)\n"
+  "                     are stopped (default 1000000000: seconds of a tight\n"
+  "                     loop; 0: no limit)\n"
   "      --max-memory MB  memory one worker's Lua state may hold (default 1024)\n"
   "  -q, --quiet        no summary at the end\n"
   "      --no-progress  no progress line, even on a terminal\n"
@@ -43,7 +44,7 @@ static const char usage_text[] =
   "\n"
   "Outputs appear complete or not at all: each CSV is written to a temporary\n"
   "file beside it and renamed into place when the run is done.  A document\n"
-  "that fails (unreadable, not UTF-8, a rule error) is reported on stderr\n"
+  "that fails (unreadable, undecodable, a rule error) is reported on stderr\n"
   "with the rule and the rule file line; the others still go through.\n"
   "\n"
   "Files that are binary (a NUL byte) or in no encoding above are reported\n"
@@ -171,7 +172,7 @@ int main(int argc, char **argv) {
   rc = rr_engine_run(e, (const char *const *)argv + optind + 1, (size_t)(argc - optind - 1));
   const rr_stats *st = rr_engine_stats(e);
   if (rc == RR_ECANCELED) {
-    fprintf(stderr, "\nrulerun: %s: %s\n", caught == SIGTERM ? "SIGTERM" : "SIGINT", rr_engine_error(e));
+    fprintf(stderr, "rulerun: %s: %s\n", caught == SIGTERM ? "SIGTERM" : "SIGINT", rr_engine_error(e));
     rr_engine_free(e);
     return 128 + (caught ? caught : SIGINT);
   }
