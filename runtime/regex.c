@@ -175,7 +175,7 @@ int rr_regex_exec(lua_State *L, rr_regex *re, const char *s, size_t len, size_t 
       luaL_error(L, "regex subject is not valid UTF-8 at byte %d: %s",
                  (int)pcre2_get_startchar(re->md) + 1, (const char *)msg);
     if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT)
-      luaL_error(L, "regex gave up at byte %d: %s (the pattern backtracks too much on this text; "
+      luaL_error(L, "regex gave up searching from byte %d: %s (the pattern backtracks too much on this text; "
                     "anchor it or make its repeats more specific)", (int)start, (const char *)msg);
     luaL_error(L, "regex match failed: %s", (const char *)msg);
   }

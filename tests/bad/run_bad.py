@@ -289,7 +289,7 @@ run_case("rule-eats-memory", BAD, 1,
          args=["--max-memory", "64"],
          rules=bad_rule('    local t = {} for i = 1, 1e9 do t[i] = ("x"):rep(64) .. i end'))
 run_case("rule-catastrophic-regex", {"bad.txt": TEXT + "a" * 100000 + "!\n"}, 1,
-         r"^bad\.txt: rule 'bad' .*regex gave up at byte \d+: (match limit exceeded|JIT stack limit reached)",
+         r"^bad\.txt: rule 'bad' .*regex gave up searching from byte \d+: (match limit exceeded|JIT stack limit reached)",
          rules=bad_rule('    require("rulerun.re").find(doc.text, "(?m)^(a|aa)+$")'))
 run_case("rule-runtime-error", BAD, 1, r"^bad\.txt: rule 'bad' \(rules\.lua:\d+\): rules\.lua:\d+: attempt to index a nil value",
          rules=bad_rule("    local x = nil; x.y = 1"))
