@@ -180,9 +180,12 @@ static void guard_hook(lua_State *L, lua_Debug *ar) {
   if (!g->stop) return;
   /* from now on every instruction raises, so a pcall in the rule cannot swallow it */
   lua_sethook(L, guard_hook, LUA_MASKCOUNT, 1);
-  if (g->stop == RR_STOP_CANCEL) luaL_error(L, "interrupted");
-  luaL_error(L, "used up its budget of %I Lua instructions for one document (an endless "
-                "loop? rulerun --max-steps N changes it)", (lua_Integer)g->budget);
+  luaL_where(L, 0);             /* in a hook, level 0 is the Lua function that was running */
+  if (g->stop == RR_STOP_CANCEL) lua_pushliteral(L, "interrupted");
+  else lua_pushfstring(L, "used up its budget of %I Lua instructions for one document (an endless "
+                          "loop? rulerun --max-steps N changes it)", (lua_Integer)g->budget);
+  lua_concat(L, 2);
+  lua_error(L);
 }
 
 void rr_guard_reset(lua_State *L) {

@@ -294,6 +294,9 @@ run_case("rule-catastrophic-regex", {"bad.txt": TEXT + "a" * 100000 + "!\n"}, 1,
 run_case("rule-runtime-error", BAD, 1, r"^bad\.txt: rule 'bad' \(rules\.lua:\d+\): rules\.lua:\d+: attempt to index a nil value",
          rules=bad_rule("    local x = nil; x.y = 1"))
 run_case("rules-do-not-load", BAD, 2, r"^rulerun: .*rules\.lua:\d+: .*expected", rules="rr.table(\n")
+run_case("rules-loop-while-loading", BAD, 2,
+         r"^rulerun: rules\.lua:\d+: used up its budget of 1000000 Lua instructions",
+         args=["--max-steps", "1000000"], rules=RULES + "while true do end\n")
 
 # ---- output that survives ------------------------------------------------------------
 SLOW = bad_rule("").replace('doc.path:find("bad")', "true") + \
