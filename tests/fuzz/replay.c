@@ -28,13 +28,17 @@ static void add_file(const char *path) {
   while ((k = fread(chunk, 1, sizeof chunk, f)) > 0) {
     if (in.n + k > cap) {
       cap = (in.n + k) * 2;
-      if (!(in.b = realloc(in.b, cap))) abort();
+      uint8_t *b = realloc(in.b, cap);
+      if (!b) abort();
+      in.b = b;
     }
     memcpy(in.b + in.n, chunk, k);
     in.n += k;
   }
   fclose(f);
-  if (!(inputs = realloc(inputs, (ninputs + 1) * sizeof *inputs))) abort();
+  input *v = realloc(inputs, (ninputs + 1) * sizeof *inputs);
+  if (!v) abort();
+  inputs = v;
   inputs[ninputs++] = in;
 }
 
