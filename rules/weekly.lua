@@ -72,7 +72,8 @@ rr.rule("risks", function(doc)
   local sec = rr.risk_section(doc, { stop = { "^图表" } })
   if not sec then
     -- the heading was lost: take the paragraph that is a ;-list of 不及预期/风险 items
-    local pos = doc:find([[(?m)^[^\n]*(?:不及预期|风险)[^\n]*;[^\n]*;]])
+    -- (the first 不及预期/风险 of a line, then two ';': one pass, however long the line)
+    local pos = doc:find([[(?m)^(?>[^\n]*?(?:不及预期|风险))(?:[^\n;]*+;){2}]])
     if not pos then return end
     sec = doc:block(doc:line_at(pos), { stop = { "^图表" } })
   end

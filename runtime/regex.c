@@ -15,13 +15,23 @@
 #define CACHE_MAX 1024        /* a rule that builds patterns on the fly must not grow it forever */
 
 /* Matching limits: a catastrophic pattern on a long line ends with an error. */
+/* The JIT does not count the backtracking of a repeated character class
+ * against the match limit, so "^[^\n]*(?:x|y)[^\n]*;" on one long line
+ * backtracks for minutes.  A search through more than LONG_SUBJECT bytes of
+ * a subject that has a line longer than LONG_LINE goes to the interpreter,
+ * which counts every backtrack.  Only there: the interpreter is 2 to 7 times
+ * slower at scanning (weekly.lua on a 200 MB report of normal lines: 4.9 s
+ * on the JIT, 9.0 s without), and `.` and [^\n] stop at line ends, so
+ * lines of normal length bound the JIT's backtracking (docs/DECISIONS.md). */
+#define LONG_SUBJECT ((size_t)256 << 10)
+#define LONG_LINE ((size_t)64 << 10)
 #define MATCH_LIMIT 50000000u
 #define DEPTH_LIMIT 100000u
 
 struct rr_regex {
   pcre2_code *code;
   pcre2_match_data *md;
-  pcre2_match_context *mctx;   /* the state's, not owned */
+  struct regex_state *st;      /* the state's, not owned */
   uint32_t ncap;
   int timed;                   /* --profile: time spent matching, and calls */
   double secs, calls;
@@ -30,6 +40,9 @@ struct rr_regex {
 typedef struct regex_state {   /* one per Lua state */
   pcre2_match_context *mctx;
   pcre2_jit_stack *jit_stack;
+  const char *seen;             /* the last long subject looked at, and whether it */
+  size_t seen_len;              /* has a line longer than LONG_LINE */
+  int seen_long_line;
 } regex_state;
 
 static int regex_state_gc(lua_State *L) {
@@ -41,11 +54,11 @@ static int regex_state_gc(lua_State *L) {
   return 0;
 }
 
-static pcre2_match_context *state_mctx(lua_State *L) {
+static regex_state *state_get(lua_State *L) {
   if (lua_getfield(L, LUA_REGISTRYINDEX, RR_REGEX_STATE) == LUA_TUSERDATA) {
     regex_state *st = lua_touserdata(L, -1);
     lua_pop(L, 1);
-    return st->mctx;
+    return st;
   }
   lua_pop(L, 1);
   regex_state *st = rr_new_scratch(L, sizeof *st, regex_state_gc);
@@ -56,7 +69,27 @@ static pcre2_match_context *state_mctx(lua_State *L) {
   pcre2_set_match_limit(st->mctx, MATCH_LIMIT);
   pcre2_set_depth_limit(st->mctx, DEPTH_LIMIT);
   lua_setfield(L, LUA_REGISTRYINDEX, RR_REGEX_STATE);
-  return st->mctx;
+  return st;
+}
+
+/* Whether s[0..len) has a line longer than LONG_LINE; remembered for the
+ * last subject, since rules search one document's text again and again.  (A
+ * new string at a freed one's address and length is taken for it: that can
+ * only pick the slower matcher, never change a result.) */
+static int long_line(regex_state *st, const char *s, size_t len) {
+  if (s == st->seen && len == st->seen_len) return st->seen_long_line;
+  st->seen = s;
+  st->seen_len = len;
+  st->seen_long_line = 0;
+  for (const char *p = s, *end = s + len; (size_t)(end - p) > LONG_LINE;) {
+    const char *nl = memchr(p, '\n', LONG_LINE + 1);
+    if (!nl) {
+      st->seen_long_line = 1;
+      break;
+    }
+    p = nl + 1;
+  }
+  return st->seen_long_line;
 }
 
 static int regex_gc(lua_State *L) {
@@ -85,7 +118,7 @@ static uint32_t parse_flags(lua_State *L, const char *flags) {
 /* Compiles and pushes a new regex userdata. */
 static rr_regex *regex_compile(lua_State *L, const char *pat, size_t patlen, const char *flags) {
   uint32_t opt = parse_flags(L, flags);
-  pcre2_match_context *mctx = state_mctx(L);
+  regex_state *st = state_get(L);
   rr_regex *re = lua_newuserdatauv(L, sizeof *re, 0);
   memset(re, 0, sizeof *re);
   luaL_setmetatable(L, RR_REGEX);
@@ -104,7 +137,7 @@ static rr_regex *regex_compile(lua_State *L, const char *pat, size_t patlen, con
   re->md = pcre2_match_data_create_from_pattern(re->code, NULL);
   if (!re->md) luaL_error(L, "out of memory");
   pcre2_pattern_info(re->code, PCRE2_INFO_CAPTURECOUNT, &re->ncap);
-  re->mctx = mctx;
+  re->st = st;
   re->timed = rr_luactx_get(L)->prof.on;
   return re;
 }
@@ -161,8 +194,9 @@ int rr_regex_exec(lua_State *L, rr_regex *re, const char *s, size_t len, size_t 
                   int trusted_utf8, size_t *ms, size_t *me) {
   if (!re->code) luaL_error(L, "regex used after it was freed");
   double t0 = re->timed ? rr_now() : 0;
-  int rc = pcre2_match(re->code, (PCRE2_SPTR)s, len, start,
-                       trusted_utf8 ? PCRE2_NO_UTF_CHECK : 0, re->md, re->mctx);
+  uint32_t opts = trusted_utf8 ? PCRE2_NO_UTF_CHECK : 0;
+  if (len - start > LONG_SUBJECT && long_line(re->st, s, len)) opts |= PCRE2_NO_JIT;
+  int rc = pcre2_match(re->code, (PCRE2_SPTR)s, len, start, opts, re->md, re->st->mctx);
   if (re->timed) {
     re->secs += rr_now() - t0;
     re->calls++;
@@ -174,7 +208,8 @@ int rr_regex_exec(lua_State *L, rr_regex *re, const char *s, size_t len, size_t 
     if (rc <= PCRE2_ERROR_UTF8_ERR1 && rc >= PCRE2_ERROR_UTF8_ERR21)
       luaL_error(L, "regex subject is not valid UTF-8 at byte %d: %s",
                  (int)pcre2_get_startchar(re->md) + 1, (const char *)msg);
-    if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT)
+    if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT ||
+        rc == PCRE2_ERROR_JIT_STACKLIMIT)
       luaL_error(L, "regex gave up searching from byte %d: %s (the pattern backtracks too much on this text; "
                     "anchor it or make its repeats more specific)", (int)start, (const char *)msg);
     luaL_error(L, "regex match failed: %s", (const char *)msg);

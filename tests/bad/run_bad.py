@@ -291,6 +291,10 @@ run_case("rule-eats-memory", BAD, 1,
 run_case("rule-catastrophic-regex", {"bad.txt": TEXT + "a" * 100000 + "!\n"}, 1,
          r"^bad\.txt: rule 'bad' .*regex gave up searching from byte \d+: (match limit exceeded|JIT stack limit reached)",
          rules=bad_rule('    require("rulerun.re").find(doc.text, "(?m)^(a|aa)+$")'))
+# a long line where the JIT would backtrack without counting: the interpreter's limit stops it
+run_case("rule-backtracking-long-line", {"bad.txt": "正文\n;" + "不及预期" * 300000 + "\n"}, 1,
+         r"^bad\.txt: rule 'bad' .*regex gave up searching from byte \d+: match limit exceeded",
+         rules=bad_rule('    require("rulerun.re").find(doc.text, "(?m)^[^\\n]*(?:不及预期|风险)[^\\n]*;[^\\n]*;")'))
 run_case("rule-runtime-error", BAD, 1, r"^bad\.txt: rule 'bad' \(rules\.lua:\d+\): rules\.lua:\d+: attempt to index a nil value",
          rules=bad_rule("    local x = nil; x.y = 1"))
 run_case("rules-do-not-load", BAD, 2, r"^rulerun: .*rules\.lua:\d+: .*expected", rules="rr.table(\n")
