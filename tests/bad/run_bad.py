@@ -72,6 +72,34 @@ def as_nobody():
     os.setuid(65534)
 
 
+def nobody_can_run():
+    """The command and environment nobody runs (None when not root).  When
+    nobody cannot reach the build tree (a clone under /root), a copy of the
+    binary, its library and the stdlib goes into tmp."""
+    if not ROOT:
+        return None
+    try:                       # can nobody run the binary and read the stdlib where they are?
+        subprocess.run([RULERUN, "--version"], check=True, capture_output=True, preexec_fn=as_nobody)
+        subprocess.run(["ls", os.environ.get("RULERUN_STDLIB", "/")], check=True, capture_output=True,
+                       preexec_fn=as_nobody)
+        return RULERUN, {}
+    except (OSError, subprocess.CalledProcessError):
+        pass
+    copy = os.path.join(tmp, "nobody-bin")
+    os.makedirs(os.path.join(copy, "runtime"))
+    shutil.copy2(RULERUN, copy)
+    lib_dir = os.path.join(os.path.dirname(RULERUN), "runtime")
+    for f in os.listdir(lib_dir):
+        if ".so" in f and os.path.isfile(os.path.join(lib_dir, f)):
+            shutil.copy2(os.path.join(lib_dir, f), os.path.join(copy, "runtime"))
+    shutil.copytree(os.environ["RULERUN_STDLIB"], os.path.join(copy, "stdlib"))
+    for d, _, fs in os.walk(copy):
+        os.chmod(d, 0o755)
+        for f in fs:
+            os.chmod(os.path.join(d, f), 0o755)
+    return os.path.join(copy, os.path.basename(RULERUN)), {"RULERUN_STDLIB": os.path.join(copy, "stdlib")}
+
+
 def run_case(name, files, rc, msg, args=(), rules=RULES, goods=("good.txt", "sub/good2.txt"),
              writes=None, check=None, user=False, signal_after=None, env=None, preexec=None,
              paths=None, out_mode=None):
@@ -95,9 +123,10 @@ def run_case(name, files, rc, msg, args=(), rules=RULES, goods=("good.txt", "sub
         os.chmod(out, 0o777)
     if out_mode is not None:
         os.chmod(out, out_mode)
-    cmd = [RULERUN, "rules.lua", *(paths(docs) if paths else [docs]),
+    exe, exe_env = NOBODY if user else (RULERUN, {})
+    cmd = [exe, "rules.lua", *(paths(docs) if paths else [docs]),
            "-o", out, "-j2", "--no-progress", *args]
-    e = dict(os.environ, **{k: v.replace("%DOCS%", docs) for k, v in (env or {}).items()})
+    e = dict(os.environ, **exe_env, **{k: v.replace("%DOCS%", docs) for k, v in (env or {}).items()})
     pre = as_nobody if user else preexec
     start = time.monotonic()
     if signal_after is not None:
@@ -169,6 +198,8 @@ def rows_for(name, n_risks=2, lines=None):
                 return f"{name}: docs {d}"
     return check
 
+
+NOBODY = nobody_can_run()
 
 # ---- encodings ------------------------------------------------------------
 run_case("utf8-bom", {"bad.txt": b"\xef\xbb\xbf" + TEXT.encode()}, 0, None, check=rows_for("bad.txt"))
