@@ -10,6 +10,7 @@ holds good reports beside the bad thing and checks three things:
     output), or that the output of the run before is untouched and no temp
     file is left (when it must not write).
 --list prints each case with what it produced (the closing note's table)."""
+import csv
 import os
 import re
 import shutil
@@ -62,7 +63,6 @@ def rows(out, table):
     path = os.path.join(out, table + ".csv")
     if not os.path.exists(path):
         return []
-    import csv
     with open(path, encoding="utf-8", newline="") as f:
         return list(csv.reader(f))[1:]
 
@@ -174,7 +174,7 @@ def run_case(name, files, rc, msg, args=(), rules=RULES, goods=("good.txt", "sub
         print(f"ok   {name}")
 
 
-TEXT = GOOD
+TEXT = GOOD      # the bad files' text, where their encoding or shape is the trouble
 
 
 def no_rows_for(name, silent=False):
