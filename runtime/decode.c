@@ -145,34 +145,14 @@ void rr_decoded_free(rr_decoded *d) {
   d->converted = NULL;
 }
 
-/* The length of the valid UTF-8 at the start of s[0..n) (no overlongs, no surrogates). */
-static size_t utf8_valid_prefix(const unsigned char *s, size_t n) {
-  size_t i = 0;
-  while (i < n) {
-    unsigned c = s[i];
-    size_t len = c < 0x80 ? 1 : c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3
-               : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
-    if (!len || i + len > n) return i;
-    for (size_t k = 1; k < len; k++)
-      if ((s[i + k] & 0xC0) != 0x80) return i;
-    if ((c == 0xE0 && s[i + 1] < 0xA0) || (c == 0xED && s[i + 1] > 0x9F) ||
-        (c == 0xF0 && s[i + 1] < 0x90) || (c == 0xF4 && s[i + 1] > 0x8F))
-      return i;
-    i += len;
-  }
-  return i;
-}
-
 char *rr_utf8_name(const char *name) {
-  if (!name) return NULL;
   size_t n = strlen(name);
-  if (utf8_valid_prefix((const unsigned char *)name, n) == n) return strdup(name);
   char *out = NULL;
   size_t len, bad;
   if (convert("GB18030", name, n, &out, &len, &bad) == RR_DECODE_OK) return out;
   rr_buf b = {0};
   for (size_t i = 0; i < n;) {
-    size_t k = utf8_valid_prefix((const unsigned char *)name + i, n - i);
+    size_t k = rr_utf8_valid_prefix(name + i, n - i);
     if (rr_buf_add(&b, name + i, k)) break;
     i += k;
     if (i < n) {

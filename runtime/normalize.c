@@ -153,6 +153,19 @@ static inline size_t utf8_valid(const unsigned char *s, size_t avail, uint32_t *
   return 0;
 }
 
+size_t rr_utf8_valid_prefix(const char *s_, size_t n) {
+  const unsigned char *s = (const unsigned char *)s_;
+  size_t i = 0;
+  uint32_t cp;
+  while (i < n) {
+    if (s[i] < 0x80) { i++; continue; }
+    size_t len = utf8_valid(s + i, n - i, &cp);
+    if (!len) break;
+    i += len;
+  }
+  return i;
+}
+
 uint32_t rr_utf8_decode(const unsigned char *s, size_t *len) {
   unsigned c = s[0];
   if (c < 0x80) { *len = 1; return c; }

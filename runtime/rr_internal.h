@@ -39,6 +39,8 @@ int rr_normalize(const char *in, size_t n, rr_text *out, size_t *bad);
 void rr_text_free(rr_text *t);
 /* The original byte offset of normalised offset pos. */
 size_t rr_text_orig_offset(const rr_text *t, size_t pos);
+/* How many bytes at the start of s[0..n) are valid UTF-8. */
+size_t rr_utf8_valid_prefix(const char *s, size_t n);
 /* A code point that begins at s (valid UTF-8 assumed); *len its byte length. */
 uint32_t rr_utf8_decode(const unsigned char *s, size_t *len);
 
@@ -62,9 +64,9 @@ int rr_decode(const char *in, size_t n, const char *encoding, rr_decoded *d);
 void rr_decoded_free(rr_decoded *d);
 int rr_encoding_known(const char *name);     /* iconv can read it */
 int rr_encoding_is_utf8(const char *name);
-/* A file name as valid UTF-8 (a new string; NULL without memory): as it is
- * when it is UTF-8, else decoded as GB18030 (names from Chinese Windows),
- * else with each bad byte as \xNN. */
+/* A file name that is not valid UTF-8, made valid (a new string; NULL
+ * without memory): decoded as GB18030 (names from Chinese Windows), else
+ * with each bad byte as \xNN. */
 char *rr_utf8_name(const char *name);
 
 /* ---- Lua helpers (luastate.c) -------------------------------------------- */

@@ -66,8 +66,9 @@ static void frame_free(frame *f) {
 }
 
 /* Lists directory path (dev/ino) into a new frame: the files that match
- * glob and the subdirectories, sorted.  Takes path and rel, freed on
- * failure: -1 when it cannot be listed or memory runs out. */
+ * glob and the subdirectories, sorted.  Takes path and rel on success; -1
+ * (path and rel still the caller's) when it cannot be listed or memory runs
+ * out. */
 static int push_frame(rr_walker *w, char *path, char *rel, dev_t dev, ino_t ino, char *err, size_t errlen) {
   frame *f = &w->stack[w->depth];
   memset(f, 0, sizeof *f);
@@ -77,9 +78,8 @@ static int push_frame(rr_walker *w, char *path, char *rel, dev_t dev, ino_t ino,
   f->ino = ino;
   DIR *d = opendir(path);
   if (!d) {
-    snprintf(err, errlen, "%s: %s", path, strerror(errno));
-    frame_free(f);
-    return -1;
+    snprintf(err, errlen, "%s", strerror(errno));
+    goto fail;
   }
   size_t cap = 0;
   struct dirent *e;
@@ -122,6 +122,8 @@ static int push_frame(rr_walker *w, char *path, char *rel, dev_t dev, ino_t ino,
 nomem:
   closedir(d);
   snprintf(err, errlen, "out of memory");
+fail:
+  f->path = f->rel = NULL;     /* still the caller's */
   frame_free(f);
   return -1;
 }
@@ -152,8 +154,12 @@ rr_walker *rr_walker_new(const char *const *roots, size_t nroots, const char *gl
 static int hand_out(rr_input *in, char *path, char *rel, const char *problem, char *err, size_t errlen) {
   memset(in, 0, sizeof *in);
   in->path = path;
-  in->rel = rr_utf8_name(rel);
-  free(rel);
+  in->rel = rel;
+  size_t n = rel ? strlen(rel) : 0;
+  if (rel && rr_utf8_valid_prefix(rel, n) != n) {
+    in->rel = rr_utf8_name(rel);
+    free(rel);
+  }
   in->problem = problem ? strdup(problem) : NULL;
   if (in->rel && (!problem || in->problem)) return 1;
   free(in->path);
@@ -189,8 +195,13 @@ int rr_walker_next(rr_walker *w, rr_input *in, char *err, size_t errlen) {
       }
       size_t n = strlen(dir);
       while (n > 1 && dir[n - 1] == '/') dir[--n] = '\0';   /* "reports/" -> "reports" */
-      if (push_frame(w, dir, rel, st.st_dev, st.st_ino, err, errlen)) return -1;   /* the root must list */
-      continue;
+      if (push_frame(w, dir, rel, st.st_dev, st.st_ino, err, errlen) == 0) continue;
+      char why[256];                       /* the root must list */
+      snprintf(why, sizeof why, "%s", err);
+      snprintf(err, errlen, "%s: %s", dir, why);
+      free(dir);
+      free(rel);
+      return -1;
     }
     frame *f = &w->stack[w->depth - 1];
     if (f->next == f->n) {
@@ -214,23 +225,13 @@ int rr_walker_next(rr_walker *w, rr_input *in, char *err, size_t errlen) {
       return hand_out(in, path, rel, "a symlink loop back to a directory above it, not followed", err, errlen);
     if (w->depth >= MAX_DEPTH)
       return hand_out(in, path, rel, "more than 64 directories deep, not walked", err, errlen);
-    char *rel_copy = strdup(rel);
-    if (!rel_copy) {
-      free(path);
-      free(rel);
-      snprintf(err, errlen, "out of memory");
-      return -1;
-    }
-    if (push_frame(w, path, rel, e->dev, e->ino, err, errlen) == 0) {
-      free(rel_copy);
-      continue;
-    }
+    if (push_frame(w, path, rel, e->dev, e->ino, err, errlen) == 0) continue;
     /* below the root, a directory that cannot be listed costs only its own files */
     char why[300];
-    const char *colon = strstr(err, ": ");
-    snprintf(why, sizeof why, "cannot list the directory: %s", colon ? colon + 2 : err);
+    snprintf(why, sizeof why, "cannot list the directory: %s", err);
     err[0] = '\0';
-    return hand_out(in, NULL, rel_copy, why, err, errlen);
+    free(path);
+    return hand_out(in, NULL, rel, why, err, errlen);
   }
 }
 

@@ -2,7 +2,7 @@
  * input's first line, the subject from the rest; every function of the module. */
 #include "fuzz.h"
 
-static const char script[] =
+const char fuzz_lua_script[] =
   "local re = require 'rulerun.re'\n"
   "local flags = {'', 'i', 'm', 's', 'x', 'u', 'im'}\n"
   "return function(input)\n"
@@ -20,8 +20,3 @@ static const char script[] =
   "  pcall(re.split, subject, pat, f)\n"
   "  pcall(re.escape, subject)\n"
   "end\n";
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  fuzz_lua_run(script, data, size);
-  return 0;
-}

@@ -2,7 +2,7 @@
  * Markdown), sections and list items, rating blocks and tickers. */
 #include "fuzz.h"
 
-static const char script[] =
+const char fuzz_lua_script[] =
   "local document = require 'rulerun.document'\n"
   "local tables = require 'rulerun.tables'\n"
   "local rr = require 'rulerun'\n"
@@ -23,8 +23,3 @@ static const char script[] =
   "  pcall(rr.sector_lists, doc.text)\n"
   "  pcall(rr.find_table, doc, '代码')\n"
   "end\n";
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  fuzz_lua_run(script, data, size);
-  return 0;
-}
