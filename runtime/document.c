@@ -60,6 +60,52 @@ static void push_cache(lua_State *L, int idx) {
   }
 }
 
+static int furniture_gc(lua_State *L) {
+  rr_furniture_free(lua_touserdata(L, 1));
+  return 0;
+}
+
+const rr_furniture *rr_document_furniture(lua_State *L, int idx) {
+  rr_document *d = rr_document_check(L, idx);
+  idx = lua_absindex(L, idx);
+  push_cache(L, idx);
+  rr_furniture *f;
+  if (lua_getfield(L, -1, "furniture") == LUA_TUSERDATA) {
+    f = lua_touserdata(L, -1);
+  } else {
+    lua_pop(L, 1);
+    f = rr_new_scratch(L, sizeof *f, furniture_gc);
+    if (rr_furniture_find(&d->text, f) != 0) luaL_error(L, "out of memory");
+    lua_pushvalue(L, -1);
+    lua_setfield(L, -3, "furniture");
+  }
+  lua_pop(L, 2);                 /* the cache keeps it */
+  return f;
+}
+
+/* doc:furniture() -> list of {first, last}: the furniture's byte spans (1-based, inclusive) */
+static int doc_furniture(lua_State *L) {
+  const rr_furniture *f = rr_document_furniture(L, 1);
+  lua_createtable(L, (int)f->n, 0);
+  for (size_t k = 0; k < f->n; k++) {
+    lua_createtable(L, 2, 0);
+    lua_pushinteger(L, (lua_Integer)f->span[2 * k] + 1);
+    lua_rawseti(L, -2, 1);
+    lua_pushinteger(L, (lua_Integer)f->span[2 * k + 1]);
+    lua_rawseti(L, -2, 2);
+    lua_rawseti(L, -2, (lua_Integer)k + 1);
+  }
+  return 1;
+}
+
+/* doc:is_furniture(pos) -> whether byte pos is page furniture */
+static int doc_is_furniture(lua_State *L) {
+  lua_Integer pos = luaL_checkinteger(L, 2);
+  const rr_furniture *f = rr_document_furniture(L, 1);
+  lua_pushboolean(L, pos >= 1 && rr_furniture_has(f, (size_t)pos - 1));
+  return 1;
+}
+
 /* Line i (1-based) as [a, b) byte offsets; 0 if out of range. */
 static int line_span(const rr_text *t, lua_Integer i, size_t *a, size_t *b) {
   if (i < 1 || (size_t)i > t->nlines) return 0;
@@ -300,7 +346,7 @@ static int text_trim(lua_State *L) {
 static const luaL_Reg doc_methods[] = {
   {"line", doc_line}, {"lines", doc_lines}, {"sub", doc_sub}, {"line_at", doc_line_at},
   {"line_span", doc_line_span}, {"original", doc_original}, {"orig_offset", doc_orig_offset},
-  {NULL, NULL}};
+  {"furniture", doc_furniture}, {"is_furniture", doc_is_furniture}, {NULL, NULL}};
 
 static const luaL_Reg doc_meta[] = {
   {"__index", doc_index}, {"__len", doc_len}, {"__gc", doc_gc}, {"__close", doc_gc},

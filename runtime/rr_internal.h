@@ -82,12 +82,31 @@ typedef struct rr_document {
   rr_text text;
 } rr_document;
 
+/* ---- page furniture (furniture.c) ---------------------------------------- */
+/* Lines longer than this are not line-structured text (white space stripped):
+ * furniture is looked for inside them, and sections find headings inline. */
+#define RR_LONG_LINE 2048
+/* Running headers/footers, page numbers, tables of contents, [Table_Xxx]
+ * tags, chart debris: sorted, disjoint [a, b) byte ranges of the text. */
+typedef struct rr_furniture {
+  uint32_t *span;     /* 2 * n */
+  size_t n;
+} rr_furniture;
+int rr_furniture_find(const rr_text *t, rr_furniture *f);   /* 0, or -1 out of memory */
+void rr_furniture_free(rr_furniture *f);
+/* The index of the first span that ends after byte pos (f->n when none). */
+size_t rr_furniture_next(const rr_furniture *f, size_t pos);
+int rr_furniture_has(const rr_furniture *f, size_t pos);
+
 #define RR_DOCUMENT "rulerun.document"
 /* Pushes a userdata that refers to doc (not owned); rr_document_detach
  * makes it refuse further use once the engine is done with doc. */
 void rr_document_push(lua_State *L, rr_document *doc);
 void rr_document_detach(lua_State *L, int idx);
 rr_document *rr_document_check(lua_State *L, int idx);
+/* The document's furniture, found on first use and cached with it (it lives
+ * as long as the document at idx). */
+const rr_furniture *rr_document_furniture(lua_State *L, int idx);
 /* The text at idx: a string, or a document's normalised text (*is_doc = 1). */
 const char *rr_text_arg(lua_State *L, int idx, size_t *len, int *is_doc);
 

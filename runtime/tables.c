@@ -27,7 +27,8 @@
  * extraction shifted by one cell is moved back when that makes more of its
  * cells fit their columns, and a lone cell that landed in the empty column
  * beside its own is moved there.  opts.carry lists columns (1-based numbers or
- * header names) whose empty cells repeat the cell above.
+ * header names) whose empty cells repeat the cell above; a column the table
+ * does not have is left out (one rule reads many tables), never an error.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -741,9 +742,10 @@ static int parse_at(lua_State *L, const char *s, size_t n, size_t init, int opts
   int carry[MAX_COLS] = {0};
   if (opts && lua_getfield(L, opts, "carry") == LUA_TTABLE) {
     for (lua_Integer i = 1; lua_rawgeti(L, -1, i) != LUA_TNIL; i++) {
+      if (!lua_isinteger(L, -1) && lua_type(L, -1) != LUA_TSTRING)
+        luaL_error(L, "tables.parse: carry entries are column numbers or header names");
       int k = column_of(L, hdr, ncols);
-      if (k < 0) luaL_error(L, "tables.parse: no column '%s' to carry", lua_tostring(L, -1));
-      carry[k] = 1;
+      if (k >= 0) carry[k] = 1;          /* a column this table lacks: nothing to carry */
       lua_pop(L, 1);
     }
   }

@@ -68,4 +68,76 @@ d = doc("x\n技术不及预期；下游需求不\n及预期。\n图表 1\n")
 T.eq(d:block(2):items { split = ";" }, { "技术不及预期", "下游需求不及预期" }, "block")
 T.eq(d:block(99), nil, "block past the end")
 T.raises(function() d:section { "风险提示", stop = "(" } end, "bad regex", "bad stop pattern")
+
+-- sibling bullets: "- • title: body" headings end at the next line marked and titled alike
+d = doc("- ▶ 投资建议: 关注龙头;估值修复。\n- • 风险提示: 需求不及预期;竞争加剧。\n")
+T.eq(d:section("投资建议"):items { split = ";" }, { "关注龙头", "估值修复" }, "a sibling bullet ends the section")
+T.eq(d:section("风险提示"):items { split = ";" }, { "需求不及预期", "竞争加剧" }, "and is a heading itself")
+d = doc("- 投资建议: 关注以下\n- 存储:兆易创新\n")
+T.eq(d:section("投资建议").last, 1, "a dash-only sibling with a title ends it too")
+d = doc("投资建议:\n- 存储:兆易创新\n- 算力:寒武纪\n")
+T.eq(#d:section("投资建议"):items(), 2, "an unmarked heading keeps its dash items")
+
+-- page furniture ends a section
+d = doc("风险提示:需求不及预期;竞争加剧。\n请务必阅读正文之后的免责声明。本报告仅供参考。\n")
+T.eq(d:section("风险提示"):items { split = ";" }, { "需求不及预期", "竞争加剧" }, "the footer is not swallowed")
+d = doc("风险提示\n需求不及预期;\n3/25\n竞争加剧。\n")
+T.eq(d:section("风险提示"):text(), "需求不及预期;", "a page number line ends the body")
+T.eq(d:block(2):text(), "需求不及预期;", "and a block")
+
+-- pos and stop: the body's bytes, for line sections too
+d = doc("正文。\n风险提示:技术不及预期;\n需求不及预期。\n图表 1:xx\n")
+sec = d:section("风险提示")
+T.eq(d:sub(sec.pos, sec.stop), "技术不及预期;\n需求不及预期。", "pos..stop of a line section")
+T.eq(sec.span, nil, "a line section is no span")
+sec = doc("风险提示\n图表 1:xx\n"):section { "风险提示", stop = "^图表" }
+T.eq(sec.stop, sec.pos - 1, "an empty body: stop before pos")
+
+-- headings inside one long line (white space stripped)
+local filler = string.rep("行业景气度持续回升,需求稳步增长。", 150)   -- > 2048 bytes: the line is stripped text
+local stripped = filler .. "投资建议:长期来看,国产替代空间广阔,建议关注龙头。风险提示:扩产不及预期、下游需求不及预期" ..
+  "[Table_CompanyFinance]重点公司主要财务数据" .. filler ..
+  "6.2.某某科技:主营被动元件。风险提示:扩产进度不及预期、客户拓展不及预期请务必阅读正文后的声明及说明30/31[Table_PageTop]" ..
+  filler .. "6.风险提示行业政策风险;产品安全风险;新产品研发不及预期等" ..
+  "行业动态分析/医药10本报告版权属于某某证券股份有限公司。各项声明请参见报告尾页。" ..
+  filler .. "六、风险提示......................27七、附录......28" .. filler ..
+  "行业动态分析/医药12本报告版权属于某某证券股份有限公司。各项声明请参见报告尾页。" .. filler ..
+  "行业动态分析/医药11本报告版权属于某某证券股份有限公司。各项声明请参见报告尾页。" ..
+  "5.风险提示1)疫情变化风险;2)原料血浆供给不足风险;3)行业政策风险。4、相关报告" .. filler ..
+  "本周风险提示函已发出,风险提示:不是标题"
+d = doc(stripped)
+T.eq(#d, 1, "one line")
+local secs = d:sections { "风险提示", "投资建议" }
+local got = {}
+for _, s in ipairs(secs) do got[#got + 1] = s.heading .. "=" .. s:text() end
+T.eq(got, { "投资建议=长期来看,国产替代空间广阔,建议关注龙头。",
+            "风险提示=扩产不及预期、下游需求不及预期",
+            "风险提示=扩产进度不及预期、客户拓展不及预期",
+            "风险提示=行业政策风险;产品安全风险;新产品研发不及预期等",
+            "风险提示=1)疫情变化风险;2)原料血浆供给不足风险;3)行业政策风险。" }, "inline sections end at 。, a tag, a footer, the running header")
+sec = secs[2]
+T.eq(sec.span, true, "an inline section is a span")
+T.eq(d:sub(sec.pos, sec.stop), "扩产不及预期、下游需求不及预期", "pos..stop")
+T.eq({ sec.line, sec.first, sec.last }, { 1, 1, 1 }, "the line holding it")
+T.eq(sec:items { split = "、" }, { "扩产不及预期", "下游需求不及预期" }, "items of a span")
+T.eq(secs[5]:items(), { "疫情变化风险", "原料血浆供给不足风险", "行业政策风险" }, "numbered siblings in a span are items")
+local n, lines = 0, {}
+for i, l in sec:lines() do n = n + 1; lines[#lines + 1] = i .. ":" .. l end
+T.eq(lines, { "1:扩产不及预期、下游需求不及预期" }, "lines() of a span: one")
+T.eq(d:section("风险提示").pos, sec.pos, "section gives the first")
+T.eq(d:section { "风险提示", inline = false }, nil, "inline = false: no headings inside lines")
+sec = d:section { "投资建议", max_chars = 4 }
+T.eq(sec:text(), "长期来看", "max_chars caps the body")
+d = doc("行业观点:景气回升。风险提示:需求不及预期;竞争加剧。\n")
+T.eq(d:section("风险提示"), nil, "a short line is not searched inside by default")
+T.eq(d:section { "风险提示", inline = true }:items { split = ";" }, { "需求不及预期", "竞争加剧" }, "inline = true searches it")
+d = doc(filler .. "投资建议:关注龙头;4、风险提示:需求不及预期")
+T.eq(d:section("投资建议"):text(), "关注龙头;", "another heading ends an inline body")
+T.eq(d:section("风险提示"):text(), "需求不及预期", "the end of the line ends one")
+
+-- linear on a long line: many sections, each body bounded
+local many = string.rep(filler .. "风险提示:需求不及预期。", 40)
+local t0 = os.clock()
+T.eq(#doc(many):sections("风险提示"), 40, "every inline section of a long line")
+T.eq(os.clock() - t0 < 2, true, "quickly")
 T.done()

@@ -29,7 +29,17 @@ T.eq(t.rows[4], { "设备", "688012.SH", "中微公司", "1,377", "2.77%", "12.6
 T.eq(t.rows[5], { "设备", "688072.SH", "拓荆科技", "412", "-0.85%", "9.75%" }, "lone code moved to its column")
 T.eq(tables.parse(text).rows[2][1], "", "no carry unless asked")
 T.eq(tables.parse(text, { carry = { 1 } }).rows[2][1], "存储", "carry by number")
-T.raises(function() tables.parse(text, { carry = { "nope" } }) end, "no column 'nope'", "bad carry column")
+T.eq(tables.parse(text, { carry = { "nope" } }).rows[2][1], "", "a carry column the table lacks is left out")
+T.raises(function() tables.parse(text, { carry = { true } }) end, "carry entries", "a carry entry of the wrong type")
+-- one rule reads many tables: a column it asks for that a table lacks costs nothing
+for _, src in ipairs { "x\t. 1\ny\t. 2\n", "名称  评级\n甲公司  买入\n乙公司  增持\n", "a\t\n\tb\n" } do
+  local ok, got = pcall(tables.parse, src, { carry = { 1, 9, "代码" } })
+  T.eq(ok, true, "carry on a table without such columns: " .. src:sub(1, 8))
+  local ok2, found = pcall(rr.find_table, rr.document(src), "代码|名称", { carry = { 1, 7 } })
+  T.eq(ok2, true, "find_table with carry on " .. src:sub(1, 8))
+end
+T.eq(tables.parse("名称  评级\n甲公司  买入\n乙公司  增持\n", { shape = "space", header = 1, carry = { 3 } }).rows,
+     { { "甲公司", "买入" }, { "乙公司", "增持" } }, "carry past the last column: the rows as they are")
 T.eq(tables.parse("a\tb\n1\t2\n", { header = 0 }).rows, { { "a", "b" }, { "1", "2" } }, "header = 0")
 T.eq(tables.parse("no tabs here"), nil, "no table")
 

@@ -1,0 +1,459 @@
+/* furniture.c - page furniture of a document: what the PDF's pages, not the report, put in the text.
+ *
+ * Found once per document, in a few linear passes over the normalised text:
+ *   lines (in line-structured text, lines of at most RR_LONG_LINE bytes):
+ *     running headers and footers (a short line repeated on several pages),
+ *     footer lines ("请务必阅读…声明", "敬请参阅…", "本报告仅供…"), page
+ *     numbers ("3/25", "第3页", "- 3 -"), table-of-contents entries (a dot
+ *     leader, a page number at the end), chart debris (only numbers and
+ *     percentages);
+ *   spans (in any line, and all there is in text whose white space was
+ *     stripped, one long line): the footer phrases with a page number glued
+ *     to them and the running header glued before them, "[Table_Xxx]" tags,
+ *     dot leaders with their page number, runs of axis numbers and
+ *     percentages.
+ * The result is sorted, merged [a, b) byte ranges.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rr_internal.h"
+
+#define REPEAT_MIN 3          /* a running header is on at least this many pages */
+#define HEADER_MAX_BYTES 120  /* ... and at most this long */
+#define FOOTER_REACH 90       /* bytes from a footer phrase to the end of its sentence */
+#define GLUED_HEADER_MAX 90   /* a running header glued before a footer */
+
+typedef struct spans {
+  uint32_t *v;                /* 2 * n */
+  size_t n, cap;
+  int oom;
+} spans;
+
+static void add_span(spans *s, size_t a, size_t b) {
+  if (b <= a || s->oom) return;
+  if (s->n == s->cap) {
+    size_t cap = s->cap ? 2 * s->cap : 64;
+    uint32_t *v = realloc(s->v, cap * 2 * sizeof *v);
+    if (!v) { s->oom = 1; return; }
+    s->v = v;
+    s->cap = cap;
+  }
+  s->v[2 * s->n] = (uint32_t)a;
+  s->v[2 * s->n + 1] = (uint32_t)b;
+  s->n++;
+}
+
+static int starts(const char *s, size_t n, const char *lit) {
+  size_t k = strlen(lit);
+  return n >= k && memcmp(s, lit, k) == 0;
+}
+
+static int is_digit(char c) { return c >= '0' && c <= '9'; }
+static int is_space(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+
+static const char *find(const char *s, size_t n, const char *lit) {
+  return memmem(s, n, lit, strlen(lit));
+}
+
+/* ---- whole lines ---------------------------------------------------------- */
+
+static const char *const footer_phrases[] = {
+  "请务必阅读", "敬请参阅", "请参阅", "本报告仅供", "本报告版权属于", "各项声明请参见", NULL};
+
+/* "3/25", "第3页", "第 3 页 共 25 页", "- 3 -", "Page 3" (spaces already trimmed at the ends). */
+static int page_number_line(const char *s, size_t n) {
+  size_t i = 0, d;
+  if (starts(s, n, "第")) {
+    i = 3;
+    while (i < n && s[i] == ' ') i++;
+    for (d = 0; i < n && is_digit(s[i]); i++) d++;
+    while (i < n && s[i] == ' ') i++;
+    if (!d || !starts(s + i, n - i, "页")) return 0;
+    i += 3;
+    while (i < n && s[i] == ' ') i++;
+    if (i == n) return 1;
+    if (!starts(s + i, n - i, "共")) return 0;
+    for (i += 3; i < n && (s[i] == ' ' || is_digit(s[i])); i++) {}
+    return i + 3 == n && starts(s + i, n - i, "页");
+  }
+  if (n > 2 && s[0] == '-' && s[n - 1] == '-') {
+    for (i = 1, d = 0; i < n - 1; i++) {
+      if (is_digit(s[i])) d++;
+      else if (s[i] != ' ') return 0;
+    }
+    return d > 0 && d <= 4;
+  }
+  if (starts(s, n, "Page ")) i = 5;
+  for (d = 0; i < n && is_digit(s[i]); i++) d++;
+  if (!d || d > 4) return 0;
+  if (i == n) return i > 5 && s[0] == 'P';
+  while (i < n && s[i] == ' ') i++;
+  if (i < n && s[i] == '/') {
+    for (i++; i < n && s[i] == ' '; i++) {}
+    for (d = 0; i < n && is_digit(s[i]); i++) d++;
+    return d && d <= 4 && i == n;
+  }
+  return 0;
+}
+
+/* A dot leader (four dots or more) and a page number, or a leader at the end. */
+static int toc_line(const char *s, size_t n) {
+  const char *dots = find(s, n, "....");
+  if (!dots) return 0;
+  size_t i = n;
+  while (i && (is_digit(s[i - 1]) || s[i - 1] == ' ')) i--;
+  while (i && s[i - 1] == '.') i--;
+  return i < n && s + i >= dots;          /* only dots, spaces and digits after the first leader */
+}
+
+/* Only numbers, percentages, signs and spaces, and several numbers: axis labels. */
+static int debris_line(const char *s, size_t n) {
+  int groups = 0, pct = 0;
+  for (size_t i = 0; i < n; i++) {
+    char c = s[i];
+    if (is_digit(c)) { if (!i || !is_digit(s[i - 1])) groups++; continue; }
+    if (c == '%') { pct++; continue; }
+    if (c != '.' && c != ',' && c != '-' && c != '+' && c != ' ') return 0;
+  }
+  return groups >= 4 || (groups >= 3 && pct >= 2);
+}
+
+static size_t footer_end(const char *s, size_t n, size_t a, size_t plen);
+
+/* A line of footer sentences only (a running header of up to 60 bytes may
+ * stand before them, a page number after): "请务必阅读…声明。本报告仅供参考。".
+ * A disclaimer paragraph that merely starts like one is not furniture. */
+static int footer_line(const char *s, size_t n) {
+  if (n > 300) return 0;
+  size_t i = 0, first = n;
+  for (int k = 0; footer_phrases[k]; k++) {
+    const char *p = find(s, n < 60 + 15 ? n : 60 + 15, footer_phrases[k]);
+    if (p && (size_t)(p - s) < first) first = (size_t)(p - s);
+  }
+  if (first == n) return 0;
+  for (i = first; i < n;) {
+    size_t plen = 0;
+    for (int k = 0; footer_phrases[k] && !plen; k++)
+      if (starts(s + i, n - i, footer_phrases[k])) plen = strlen(footer_phrases[k]);
+    if (!plen) return 0;
+    i = footer_end(s, n, i, plen);
+    while (i < n && (s[i] == ' ' || s[i] == '/' || is_digit(s[i]))) i++;
+  }
+  return 1;
+}
+
+typedef struct line_key { uint64_t hash; uint32_t a, b, line; } line_key;
+
+static int cmp_key(const void *x, const void *y) {
+  const line_key *p = x, *q = y;
+  if (p->hash != q->hash) return p->hash < q->hash ? -1 : 1;
+  return p->line < q->line ? -1 : p->line > q->line;
+}
+
+static uint64_t fnv(const char *s, size_t n) {
+  uint64_t h = 1469598103934665603ull;
+  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+  return h;
+}
+
+/* Candidates for a running header: short lines that are not list items or table rows. */
+static int header_candidate(const char *s, size_t n) {
+  if (n < 6 || n > HEADER_MAX_BYTES || memchr(s, '\t', n)) return 0;
+  if (s[0] == '-' || s[0] == '*' || s[0] == '|' || starts(s, n, "•")) return 0;
+  char c = s[n - 1];                       /* a sentence is text, not a header */
+  return !(c == ';' || c == '!' || c == '?' || c == ',' || (n >= 3 && memcmp(s + n - 3, "。", 3) == 0));
+}
+
+static void line_furniture(const rr_text *t, spans *out) {
+  line_key *keys = NULL;
+  size_t nkeys = 0;
+  if (t->nlines) keys = malloc(t->nlines * sizeof *keys);
+  for (size_t i = 0; i < t->nlines; i++) {
+    size_t a = t->lines[i], b = t->lines[i + 1] - 1;
+    if (b > t->len) b = t->len;
+    if (b - a > RR_LONG_LINE) continue;
+    while (a < b && is_space(t->s[a])) a++;
+    while (b > a && is_space(t->s[b - 1])) b--;
+    if (a == b) continue;
+    const char *s = t->s + a;
+    size_t n = b - a;
+    if (footer_line(s, n) || page_number_line(s, n) || toc_line(s, n) || debris_line(s, n)) {
+      add_span(out, a, b);
+    } else if (keys && header_candidate(s, n)) {
+      line_key k = {fnv(s, n), (uint32_t)a, (uint32_t)b, (uint32_t)i};
+      keys[nkeys++] = k;
+    }
+  }
+  if (!keys) return;
+  qsort(keys, nkeys, sizeof *keys, cmp_key);
+  for (size_t g = 0; g < nkeys;) {
+    size_t e = g + 1;
+    while (e < nkeys && keys[e].hash == keys[g].hash) e++;
+    /* repeated, and apart (not a run of equal lines): on several pages */
+    size_t apart = 1;
+    for (size_t k = g + 1; k < e; k++) apart += keys[k].line > keys[k - 1].line + 2;
+    if (apart >= REPEAT_MIN && keys[g].b - keys[g].a == keys[e - 1].b - keys[e - 1].a &&
+        memcmp(t->s + keys[g].a, t->s + keys[e - 1].a, keys[g].b - keys[g].a) == 0)
+      for (size_t k = g; k < e; k++) add_span(out, keys[k].a, keys[k].b);
+    g = e;
+  }
+  free(keys);
+}
+
+/* ---- spans inside lines ---------------------------------------------------- */
+
+typedef struct footer_hit { size_t a, b; } footer_hit;
+
+/* The end of the footer sentence that starts at a: its 声明 / 说明 / 条款 (with
+ * 及说明, 。 after it), else its 。, within FOOTER_REACH bytes. */
+static size_t footer_end(const char *s, size_t n, size_t a, size_t plen) {
+  a += plen;                                    /* "各项声明请参见…": not the phrase's own 声明 */
+  size_t lim = a + FOOTER_REACH < n ? a + FOOTER_REACH : n, best = 0;
+  static const char *const ends[] = {"声明", "说明", "条款", "尾页", NULL};
+  for (int k = 0; ends[k]; k++) {
+    const char *p = find(s + a, lim - a, ends[k]);
+    if (p && (!best || (size_t)(p - s) + 6 < best)) best = (size_t)(p - s) + 6;
+  }
+  if (!best) {
+    const char *p = find(s + a, lim - a, "。");
+    best = p ? (size_t)(p - s) : a;
+  }
+  for (;;) {
+    if (starts(s + best, n - best, "及说明") || starts(s + best, n - best, "和说明")) best += 9;
+    else if (starts(s + best, n - best, "。")) best += 3;
+    else break;
+  }
+  return best > n ? n : best;
+}
+
+/* A page number glued after a footer: "/total" may follow; when the page
+ * before was p, the digits of p + 1 are taken ("声明。8201" is page 8 before
+ * 2019...), else up to 3 digits, one left to a numbering ("275.风险提示"). */
+static size_t glued_page(const char *s, size_t n, size_t b, long *page) {
+  size_t i = b;
+  while (i < n && i - b < 4 && is_digit(s[i])) i++;
+  if (i == b) return b;
+  if (*page > 0) {
+    char want[24];
+    int k = snprintf(want, sizeof want, "%ld", *page + 1);
+    if (k > 0 && (size_t)k <= i - b && memcmp(s + b, want, (size_t)k) == 0) {
+      *page += 1;
+      i = b + (size_t)k;
+      if (i < n && s[i] == '/') while (i + 1 < n && is_digit(s[i + 1])) i++;
+      return i + (i < n && s[i] == '/' ? 0 : 0);
+    }
+  }
+  if (i < n && s[i] == '/') {
+    size_t j = i + 1;
+    while (j < n && j - i <= 4 && is_digit(s[j])) j++;
+    if (j > i + 1) { *page = strtol(s + b, NULL, 10); return j; }
+  }
+  if (i - b == 4) i--;
+  if (i < n && (s[i] == '.' || s[i] == ')' || starts(s + i, n - i, "、"))) i = i - b >= 2 ? i - 1 : b;
+  *page = i > b ? strtol(s + b, NULL, 10) : 0;
+  return i;
+}
+
+static int cmp_hit(const void *x, const void *y) {
+  const footer_hit *p = x, *q = y;
+  return p->a < q->a ? -1 : p->a > q->a;
+}
+
+/* Bytes that the text before two footers has in common (a running header glued before them). */
+static size_t common_before(const char *s, size_t a1, size_t a2) {
+  size_t k = 0;
+  while (k < GLUED_HEADER_MAX && k < a1 && k < a2 && s[a1 - 1 - k] == s[a2 - 1 - k] && s[a1 - 1 - k] != '\n') k++;
+  for (;;) {
+    while (k && ((unsigned char)s[a1 - k] & 0xC0) == 0x80) k--;   /* whole characters */
+    if (k && strchr(";,.:!?)", s[a1 - k])) { k--; continue; }    /* the sentence before it ended */
+    if (k >= 3 && (memcmp(s + a1 - k, "。", 3) == 0 || memcmp(s + a1 - k, "、", 3) == 0)) { k -= 3; continue; }
+    return k;
+  }
+}
+
+/* Before a footer: a page number glued to it ("…生物医药10本报告版权…"). */
+static size_t skip_page_back(const char *s, size_t a) {
+  size_t i = a;
+  while (i && a - i < 4 && is_digit(s[i - 1])) i--;
+  return i;
+}
+
+static int cmp_size(const void *x, const void *y) {
+  size_t p = *(const size_t *)x, q = *(const size_t *)y;
+  return p < q ? -1 : p > q;
+}
+
+static void footer_spans(const rr_text *t, spans *out) {
+  const char *s = t->s;
+  size_t n = t->len;
+  footer_hit *hits = NULL;
+  size_t nh = 0, cap = 0;
+  for (size_t line = 0; line < t->nlines; line++)        /* line text has footer lines instead */
+  for (int k = 0; footer_phrases[k]; k++) {
+    size_t plen = strlen(footer_phrases[k]);
+    size_t la = t->lines[line], lb = t->lines[line + 1] - 1;
+    if (lb > n) lb = n;
+    if (lb - la <= RR_LONG_LINE) break;
+    for (const char *p = s + la; (p = find(p, (size_t)(s + lb - p), footer_phrases[k])); p += plen) {
+      if (nh == cap) {
+        cap = cap ? 2 * cap : 32;
+        footer_hit *h = realloc(hits, cap * sizeof *h);
+        if (!h) { out->oom = 1; free(hits); return; }
+        hits = h;
+      }
+      hits[nh].a = (size_t)(p - s);
+      hits[nh].b = footer_end(s, n, hits[nh].a, plen);
+      nh++;
+    }
+  }
+  if (nh > 1) qsort(hits, nh, sizeof *hits, cmp_hit);
+  size_t w = 0;                                  /* drop hits inside the one before */
+  for (size_t i = 0; i < nh; i++) {
+    if (w && hits[i].a < hits[w - 1].b) {
+      if (hits[i].b > hits[w - 1].b) hits[w - 1].b = hits[i].b;
+      continue;
+    }
+    hits[w++] = hits[i];
+  }
+  nh = w;
+  long page = 0;
+  for (size_t i = 0; i < nh; i++) {
+    if (i && hits[i].a > hits[i - 1].b + 4000) page = 0;
+    hits[i].b = glued_page(s, n, hits[i].b, &page);
+  }
+  /* the running header glued before the footers: the longest length that
+   * most neighbouring footers (3 in 5, two at least) have in common before them */
+  size_t *common = nh > 1 ? malloc((nh - 1) * sizeof *common) : NULL, head = 0;
+  if (common) {
+    for (size_t i = 0; i + 1 < nh; i++)
+      common[i] = common_before(s, skip_page_back(s, hits[i].a), skip_page_back(s, hits[i + 1].a));
+    qsort(common, nh - 1, sizeof *common, cmp_size);
+    size_t m = (3 * (nh - 1) + 4) / 5;
+    if (m < 2) m = 2;
+    if (m <= nh - 1) head = common[nh - 1 - m];         /* the m-th largest */
+    if (head < 6) head = 0;                             /* two characters at least */
+    free(common);
+  }
+  const char *ref = NULL;
+  for (size_t i = 0; i < nh; i++) {
+    size_t a = hits[i].a, pa = skip_page_back(s, a), h = 0;
+    if (head && pa >= head) {
+      if (!ref) {
+        for (size_t j = 0; j < nh && !ref; j++) {
+          size_t pj = skip_page_back(s, hits[j].a);
+          size_t c = pj >= head ? common_before(s, pj, j + 1 < nh ? skip_page_back(s, hits[j + 1].a) : 0) : 0;
+          if (c >= head) ref = s + pj - head;
+        }
+      }
+      if (ref && memcmp(s + pa - head, ref, head) == 0) h = head;
+    }
+    add_span(out, pa - h, hits[i].b);
+  }
+  free(hits);
+}
+
+/* "[Table_Xxx]" (any case) and bare "Table_Xxx" of stripped extractions. */
+static void tag_spans(const rr_text *t, spans *out) {
+  const char *s = t->s;
+  size_t n = t->len;
+  for (const char *p = s; (p = memchr(p, '_', (size_t)(s + n - p))); p++) {
+    size_t u = (size_t)(p - s);
+    if (u < 5 || (memcmp(p - 5, "Table", 5) != 0 && memcmp(p - 5, "table", 5) != 0)) continue;
+    size_t a = u - 5, b = u + 1;
+    while (b < n && b - u < 40 && ((s[b] >= 'A' && s[b] <= 'Z') || (s[b] >= 'a' && s[b] <= 'z') ||
+                                   s[b] == '_'))
+      b++;
+    if (a > 0 && s[a - 1] == '[' && b < n && s[b] == ']') a--, b++;
+    add_span(out, a, b);
+    p = s + b - 1;
+  }
+}
+
+/* Dot leaders (six dots or more: "……" is normalised to "......") and the page number after them. */
+static void leader_spans(const rr_text *t, spans *out) {
+  const char *s = t->s;
+  size_t n = t->len;
+  for (const char *p = s; (p = find(p, (size_t)(s + n - p), "......"));) {
+    size_t a = (size_t)(p - s), b = a;
+    while (b < n && (s[b] == '.' || s[b] == ' ')) b++;
+    size_t d = b;
+    while (d < n && d - b < 3 && is_digit(s[d])) d++;
+    add_span(out, a, d);
+    p = s + (d > b ? d : b);
+  }
+}
+
+/* Runs of numbers and percentages glued together (axis labels, table rows of
+ * stripped text): 12 bytes or more of digits . , % + - /, with 4 numbers or 3 percentages. */
+static void debris_spans(const rr_text *t, spans *out) {
+  const char *s = t->s;
+  size_t n = t->len;
+  for (size_t i = 0; i < n;) {
+    if (!is_digit(s[i]) && s[i] != '-' && s[i] != '+') { i++; continue; }
+    size_t a = i;
+    int groups = 0, pct = 0;
+    for (; i < n; i++) {
+      char c = s[i];
+      if (is_digit(c)) { if (i == a || !is_digit(s[i - 1])) groups++; }
+      else if (c == '%') pct++;
+      else if (c != '.' && c != ',' && c != '-' && c != '+' && c != '/') break;
+    }
+    size_t b = i;
+    while (b > a && (s[b - 1] == '.' || s[b - 1] == ',' || s[b - 1] == '-')) b--;
+    if (b - a >= 12 && (groups >= 5 || pct >= 3)) add_span(out, a, b);
+  }
+}
+
+static int cmp_span(const void *x, const void *y) {
+  const uint32_t *p = x, *q = y;
+  if (p[0] != q[0]) return p[0] < q[0] ? -1 : 1;
+  return p[1] < q[1] ? -1 : p[1] > q[1];
+}
+
+int rr_furniture_find(const rr_text *t, rr_furniture *f) {
+  spans out = {0};
+  memset(f, 0, sizeof *f);
+  if (t->len > UINT32_MAX - 1) return 0;        /* offsets are 32-bit (as the line index) */
+  line_furniture(t, &out);
+  footer_spans(t, &out);
+  tag_spans(t, &out);
+  leader_spans(t, &out);
+  debris_spans(t, &out);
+  if (out.oom) { free(out.v); return -1; }
+  if (out.n > 1) qsort(out.v, out.n, 2 * sizeof *out.v, cmp_span);
+  size_t w = 0;
+  for (size_t r = 0; r < out.n; r++) {            /* merge overlapping and touching spans */
+    if (w && out.v[2 * r] <= out.v[2 * w - 1]) {
+      if (out.v[2 * r + 1] > out.v[2 * w - 1]) out.v[2 * w - 1] = out.v[2 * r + 1];
+      continue;
+    }
+    out.v[2 * w] = out.v[2 * r];
+    out.v[2 * w + 1] = out.v[2 * r + 1];
+    w++;
+  }
+  f->span = out.v;
+  f->n = w;
+  return 0;
+}
+
+void rr_furniture_free(rr_furniture *f) {
+  free(f->span);
+  f->span = NULL;
+  f->n = 0;
+}
+
+size_t rr_furniture_next(const rr_furniture *f, size_t pos) {
+  size_t lo = 0, hi = f->n;                       /* the first span whose end is after pos */
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (f->span[2 * mid + 1] <= pos) lo = mid + 1; else hi = mid;
+  }
+  return lo;
+}
+
+int rr_furniture_has(const rr_furniture *f, size_t pos) {
+  size_t k = rr_furniture_next(f, pos);
+  return k < f->n && f->span[2 * k] <= pos;
+}
