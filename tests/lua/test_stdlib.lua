@@ -53,7 +53,7 @@ T.eq({ rr.industry_rating("看好(首次)") }, { "看好", "首次" }, "首次")
 T.eq(rr.industry_rating("强于大市 未来 6个月内"), nil, "a definition is no rating")
 T.eq({ rr.industry_rating("(维持)看好(首次)") }, { "看好", "首次" }, "industry rating: an action without a rating is passed over")
 T.eq(rr.broker(rr.normalize("发布:\n华福证券有限责任公司研究所")), "华福证券", "broker: 有限责任公司")
-T.eq(rr.broker("证券研究所\n本报告仅供国泰君安证券股份有限公司的客户使用"), "报告仅供国泰君安证券", "broker: eight characters at most")
+T.eq(rr.broker("证券研究所\n本报告仅供国泰君安证券股份有限公司的客户使用"), "国泰君安证券", "broker: leading words (本报告仅供) dropped")
 T.eq(rr.broker("某某证券报道"), nil, "broker: none")
 -- the anchored helpers see names whose anchor comes late in a long text, and the same in a document
 local long = string.rep("这是一段很长的正文。", 2000) .. "分析师：王五 S0000000000001\n推荐寒武纪(688256.SH)"

@@ -1,0 +1,438 @@
+-- rulerun/advice.lua - what a report advises, in any broker's dress: its risk
+-- items (rr.risk_items, rr.risks) and the companies it recommends
+-- (rr.advice_names, rr.recommendations, rr.rated_company).  Installed into
+-- the rulerun table by stdlib/rulerun.lua.
+--
+-- Precision first: every helper here returns nothing rather than a guess when
+-- the text does not have the shape it reads (a list under a heading, names
+-- after a recommending verb, a company and its code on a company report's
+-- cover).  Report knowledge, never a broker's or a company's name.
+local re = require "rulerun.re"
+
+return function(M, priv)
+
+local window, CODE = priv.window, priv.CODE
+
+-- ---- risk items --------------------------------------------------------------
+
+local RISK_HEADINGS = { "风险提示", "风险因素", "投资风险", "主要风险", "风险分析", "风险因子" }
+M.RISK_HEADINGS = RISK_HEADINGS
+
+-- Legal wording: a 风险提示 whose text is this is the disclaimer, not a list.
+local LEGAL = re.compile([[本报告|免责|仅供|不构成|投资者(?:应|据此|自行)|版权|授权|不承担|任何形式|]] ..
+  [[法律责任|不保证|投资需谨慎|入市需谨慎|评级|我们在此提醒|本公司|证券研究机构]])
+-- a table-of-contents entry: dot leaders, or the heading and a page number only
+local TOC = re.compile([[(?:\.{4,}|…{2,}|·{4,})\s*\d*|^\s*\d{1,3}\s*$]])
+local LIST_END = re.compile([[。]])
+local ITEM_SEP = re.compile([[\s*[;；]\s*]])
+local ENUM_SEP = re.compile([[\s*、\s*]])
+local ENUM_OR_COMMA = re.compile([[\s*[、,]\s*]])
+-- how a risk ends when it is a phrase of its own ("…不及预期", "…风险", "…加剧")
+local RISK_END = re.compile([[(?:预期|风险|加剧|下降|下滑|下行|波动|变化|变动|不足|放缓|失败|延迟|延期|滞后|]] ..
+  [[上涨|上升|摩擦|冲击|收紧|恶化|减少|萎缩|不利|超预期|不确定性|趋严|流失|短缺|失效|]] ..
+  [[反复|加大|升级|落地|减弱|不畅|受阻|降价|下跌|不确定性|不达预期|不如预期|等)$]])
+-- words that go on with the same risk after a comma ("疫情发展超预期，导致需求不及预期")
+local CONNECTIVE = re.compile([[^(?:导致|从而|进而|以及|使得|造成|引起|并且|并导致|而且|因此|因而|由于|如果|若|其中|包括|尤其)]])
+-- where a list glued into the next block of the page ends: a byline, a
+-- source line, a page footer or number, a chart or table caption, a tag
+local LIST_STOP = re.compile([[分析师|研究员|研究助理|联系人|执业证书|证书编号|资料来源|数据来源|请务必|敬请|]] ..
+  [[本报告|相关研究|相关报告|报告作者|\d+周(?:走势|行情)|\[Table_|(?<![\d.])\d{1,3}/\d{1,3}(?![\d/])|图表?\s*\d|表\s*\d|(?:-?\d+(?:\.\d+)?%){2,}]])
+local BULLETS = re.compile([[^[\s•▪◆◇■□●○◼⚫➢➤▶►\-*#]+]])
+local ENDS = re.compile([[[\s。;；,，、:：]+$]])
+local HEAD_COLON = re.compile([[^(.{2,30}?)\s*:(?!\d)\s*\S]])
+local MAX_RISK = 200          -- characters; a longer "item" is prose, not a list
+-- an item of three clauses or more, or with a bullet inside, is prose (a body
+-- section that explains each risk at length), not an item of a list
+local PROSE = re.compile([[(?:,[^,]*){3}|•]])
+
+local function clean_item(s)
+  s = re.gsub(s, [[\*\*|__]], "")
+  s = ENDS:gsub(BULLETS:gsub(M.trim(s), ""), "")
+  -- an item that explains itself after a colon keeps its name
+  local head = HEAD_COLON:match(s)
+  if head then s = ENDS:gsub(head, "") end
+  return M.trim(s)
+end
+
+-- A risk of its own between 、: four characters or more, or a risk's ending.
+local function is_risk_phrase(s)
+  return utf8.len(s) and (utf8.len(s) >= 4 or RISK_END:test(s))
+end
+
+-- A risk of its own between commas (stricter: a comma also goes on with one
+-- risk's wording): a risk's ending, and no connective word first.
+local function is_whole_risk(s)
+  return RISK_END:test(s) and not CONNECTIVE:test(s)
+end
+
+-- Parts of sentence split by sep when every part passes ok, else nil.
+local function split_if(sentence, sep, ok)
+  local parts = sep:split(sentence)
+  if #parts < 2 then return nil end
+  for _, p in ipairs(parts) do
+    if not ok(clean_item(p)) then return nil end
+  end
+  return parts
+end
+
+-- The risk items of the text of a risk warning (the body under its heading):
+-- numbered points ((1) 1、 ①), else the first sentence (up to 。 or the
+-- byline, source line, footer or chart glued after it) cut at ; — or at 、 and
+-- commas where they separate whole risks ("扩产不及预期、下游需求不及预期",
+-- "市场震荡风险，研发进展不及预期", but not "新技术、新工艺无法产业化风险" nor
+-- "疫情发展超预期，导致需求不及预期").  An item keeps its name before a colon; bullets, numbering and the
+-- trailing 。;， go, a trailing 等 stays.  Returns {} when the text is a
+-- table-of-contents entry, legal wording, or prose rather than a list.
+function M.risk_items(text)
+  text = M.trim(text or "")
+  if text == "" then return {} end
+  local parts = M.numbered(text)
+  if #parts < 2 then
+    local a = LIST_END:find(text)
+    local sentence = a and text:sub(1, a - 1) or text
+    local stop = LIST_STOP:find(sentence)
+    if stop then sentence = sentence:sub(1, stop - 1) end
+    if TOC:test(sentence) then return {} end
+    parts = ITEM_SEP:split(sentence)
+    if #parts == 1 then
+      parts = split_if(sentence, ENUM_OR_COMMA, is_whole_risk) or
+              split_if(sentence, ENUM_SEP, is_risk_phrase) or parts
+    end
+  end
+  local out = {}
+  for _, p in ipairs(parts) do
+    local item = clean_item(M.join_lines(p))
+    if item ~= "" then
+      if utf8.len(item) == nil or utf8.len(item) > MAX_RISK or LEGAL:test(item) or TOC:test(item)
+         or PROSE:test(item) then
+        return {}
+      end
+      out[#out + 1] = item
+    end
+  end
+  return out
+end
+
+-- The risk items of a report: the first risk warning (风险提示, 风险因素, 投资风险,
+-- 主要风险, 风险分析) whose text is a list of risks — the summary's, which the
+-- body repeats — as a list of strings, and the section it came from (or, for
+-- a heading glued to the text before it with a colon or a bullet after it,
+-- {pos=} where its list starts).  Returns
+-- {} when no section holds one.  opts are doc:sections options (stop ...).
+-- a heading glued to the text before it, told by the colon or bullet after it
+local GLUED_HEADING = re.compile("(?:" .. table.concat(RISK_HEADINGS, "|") .. [[)\s*(?::|•)\s*]])
+local GLUED_BODY = 600        -- bytes after such a heading that its list may take
+
+function M.risks(doc, opts)
+  local spec = {}
+  for i, h in ipairs(RISK_HEADINGS) do spec[i] = h end
+  for k, v in pairs(opts or {}) do spec[k] = v end
+  for _, sec in ipairs(doc:sections(spec)) do
+    local items = M.risk_items(sec:text())
+    if #items > 0 then return items, sec end
+  end
+  -- text without line breaks glues headings to what comes before them
+  local pos = 1
+  while true do
+    local _, b = GLUED_HEADING:find(doc, pos)
+    if not b then return {} end
+    local items = M.risk_items((window(doc, b + 1, b + GLUED_BODY)))
+    if #items > 0 then return items, { pos = b + 1 } end
+    pos = b + 1
+  end
+end
+
+-- ---- recommended companies -------------------------------------------------
+
+-- Words that recommend what follows them.  A bare 推荐 counts too: what it
+-- introduces must still pass as company names (below).
+local TRIGGER = re.compile([[建议(?:重点|积极|持续)?关注|重点推荐|推荐关注|重点关注|持续关注|积极关注|]] ..
+  [[(?:推荐|受益|相关|核心|重点|首选)标的|(?:推荐|核心|重点|投资|稳健)组合|重点公司|相关公司|首推|主要推荐|我们推荐|]] ..
+  [[\d{1,2}月金股|(?<=[,;。:])关注|推荐(?=\p{Han}|[A-Z])]])
+-- triggers that name a list of companies by what they are (标的, 组合, 公司,
+-- 金股): a name there needs less evidence than after 建议关注
+local STRONG = re.compile([[标的|组合|公司|金股|重点推荐|首推]])
+local LEAD = re.compile([[^[\s•]*(?:的)?(?:标的|公司|个股|龙头)?\s*(?:为|有|包括(?:但不限于)?|如|是|:)?[\s:•]*]])
+-- one name of a list, its bracket (a code, perhaps a rating) and what follows it
+local ITEM = re.compile([[\G\s*([^、,;。:()《》"“”\s等/]{1,40})\s*(?:\(([^()]{1,40})\))?\s*(、|,|/|等|。|;|:|$)?]])
+-- a heading glued after the last name of a list ("新洁能风险提示电动汽车…")
+local GLUED_NEXT = re.compile([[(?:风险提示|风险因素|投资建议|投资要点|核心观点|重点推荐|盈利预测|评级).*$]])
+-- the number of the next point glued after a name ("…金域医学4、类消费…")
+local ENUM_GLUED = re.compile([[(?<=\p{Han})[1-9]$]])
+local AND_SPLIT = re.compile([[^(.{2,}?)(?:以及|和|及|与)(.{2,})$]])
+-- after "A、B等": kinds of company (the list names companies) or of sector (it does not)
+local COMPANY_KIND = re.compile([[\G\s*(?:\p{Han}{0,6}?)(?:龙头|公司|企业|厂商|标的|个股|品牌|厂家|供应商|头部)]])
+local SECTOR_KIND = re.compile([[\G\s*\p{Han}{0,6}?(?:赛道|板块|产业链|领域|方向|行业|环节|细分|市场|机会|主线|产品|技术)]])
+-- the shape of a company's name: Chinese (2-8 characters, optionally a letter
+-- or digit inside: 京东方A, 三六零) or a Latin brand (Meta, NVIDIA, AMD)
+local NAME_SHAPE = re.compile([[^(?:[A-Za-z0-9]{0,3}\p{Han}[\p{Han}A-Za-z0-9]{1,9}|[A-Z][A-Za-z0-9&.\-]{1,19})$]])
+-- ends that make a Chinese name a sector, a product or a phrase, not a company
+local NOT_COMPANY = re.compile([[(?:板块|行业|产业链|赛道|领域|方向|环节|龙头|企业|厂商|标的|个股|机会|机遇|]] ..
+  [[市场|需求|业务|产品|技术|材料|设备|芯片|器件|平台|方面|主线|逻辑|估值|评级|业绩|投资|配置|预期|风险|]] ..
+  [[相关|上游|下游|中游|国产|海外|国内|整体|细分|等|(?:相关|龙头|上市|优质|头部|标的|该|本|子|母|各|多家)公司)$|^(?:我们|同时|其中|此外|重点|建议|关注|推荐|维持|给予|]] ..
+  [[首次|上调|下调|买入|增持|持有|中性|公司|行业|板块|标的|受益|相关|核心|以及|包括|例如|比如|如|介绍)]])
+-- what most listed Chinese companies end with: evidence without a code
+local COMPANY_END = re.compile([[(?:集团|股份|控股|科技|电子|高科|医药|药业|生物|医疗|微电|电气|电器|能源|智能|]] ..
+  [[材料|精密|光电|光学|通信|信息|软件|网络|传媒|银行|证券|保险|汽车|动力|新材|化学|化工|制药|健康|]] ..
+  [[实业|国际|技术|半导体|装备|环境|物流|数据|创新|电力|矿业|锂业|钴业|食品|酒业|乳业|机电|仪器|电路)$]])
+local MAX_LIST = 600          -- bytes after a trigger that a list may take
+
+-- "代工龙头中芯国际", "SiP模组供应商环旭电子": the name follows the last lead word
+local LEAD_WORD = re.compile([[^.*(?:龙头|供应商|相关公司|公司|企业|标的|板块|领域|方面|厂商)(?=.{2})]])
+
+local function split_and(name)
+  local a, b = AND_SPLIT:match(name)
+  if a and NAME_SHAPE:test(a) and NAME_SHAPE:test(b) then return { a, b } end
+  return { name }
+end
+
+-- 相关公司/相关标的 names companies that something concerns.  It recommends
+-- them as a label ("相关标的：A、B", "…的差别相关公司A、B等") or in a sentence
+-- that advises ("建议关注…板块相关公司A"), not as the object of a phrase
+-- ("有望登陆科创板的相关公司包括…", "数据来源：相关公司公告").
+local RELATED = re.compile([[^相关]])
+local ADVISING = re.compile([[受益|建议|推荐|关注|看好|首选|优选|布局|配置]])
+local OBJECT_OF = re.compile([[(?:的|对|给|为|及|来源\s*:)\s*$]])
+local function related_ok(s, a)
+  local w = window(s, a - 400, a - 1)
+  local stop = re.find(w, "。[^。]*$")
+  if ADVISING:test(stop and w:sub(stop + 3) or w) then return true end
+  return not OBJECT_OF:test(w)
+end
+
+-- Inside a 《title》 (a related report), a trigger recommends nothing.
+local function in_title(s, a)
+  local w = window(s, a - 120, a - 1)
+  local open = re.find(w, "《[^》]*$")
+  return open ~= nil
+end
+
+-- The list that follows a trigger ending at byte b of s: names with the
+-- code in their bracket (if any).  Returns nil when what follows is not a
+-- list of company names (a sector, a phrase, a verb), so nothing is guessed.
+local function list_after(s, b, codes, strong)
+  local w = window(s, b + 1, b + MAX_LIST)
+  local pos = select(2, LEAD:find(w)) + 1
+  local names, kind_ok, after_comma = {}, false, false
+  while pos <= #w do
+    local a, e, name, bracket, sep = ITEM:find(w, pos)
+    if not a then break end
+    local code = bracket and M.ticker((re.split(bracket, "[,;/、]")[1])) or nil   -- unset captures are false
+    local cut_name, cuts = GLUED_NEXT:gsub(name, "")
+    if sep == "、" then          -- "金域医学4、类消费生物药:": the next point's number
+      local before, n = ENUM_GLUED:gsub(cut_name, "")
+      if n > 0 then cut_name, cuts = before, cuts + 1 end
+    end
+    name = LEAD_WORD:gsub(cut_name, "")
+    local parts = code and { name } or split_and(name)
+    local ok = true
+    for _, n in ipairs(parts) do
+      if not NAME_SHAPE:test(n) or NOT_COMPANY:test(n) then ok = false end
+    end
+    if not ok then
+      if after_comma and #names > 0 then break end   -- the list ended at that , or ;
+      return nil
+    end
+    for i, n in ipairs(parts) do
+      names[#names + 1] = { name = n, code = i == #parts and code or nil,
+                            known = code ~= nil or codes[n] ~= nil or COMPANY_END:test(n) }
+    end
+    pos = e + 1
+    if cuts > 0 then break end   -- a heading glued after this name ended the list
+    if sep == "等" then
+      kind_ok = COMPANY_KIND:test(w, pos) and not SECTOR_KIND:test(w, pos)
+      if SECTOR_KIND:test(w, pos) and not COMPANY_KIND:test(w, pos) then return nil end
+      break
+    elseif sep == "、" or sep == "/" then
+      after_comma = false
+    elseif sep == "," or sep == ";" then
+      after_comma = true      -- the list may go on, or have ended there
+    else
+      break
+    end
+  end
+  -- evidence: each name known for a company, or the list says what it lists
+  -- (等龙头/等公司, a strong trigger with one known name at least)
+  local known = 0
+  for _, n in ipairs(names) do if n.known then known = known + 1 end end
+  local all = kind_ok or (strong and known > 0)
+  local out = {}
+  for _, n in ipairs(names) do
+    if n.known or all then out[#out + 1] = n end
+  end
+  return out
+end
+
+-- The companies a text recommends: the names listed after 建议关注, 重点推荐,
+-- 推荐关注, 重点关注, 持续关注, 受益标的, 相关标的, 推荐标的 … ("建议关注
+-- 长电科技(600584.SH)、通富微电(002156.SZ)等", "推荐三环集团和风华高科").  A list
+-- counts only when every name is shaped like a company's and known for one:
+-- it has a code in its bracket, codes (a name -> code map, e.g.
+-- rr.ticker_map(doc)) has it, it ends like a company's name (集团, 科技,
+-- 股份 …), or the list ends "等龙头/等公司/等厂商".  A list that goes on into
+-- a sector ("PCB、存储等细分赛道") or a phrase gives nothing.  Returns
+-- { {name=, code=, pos=}, ... } in order, each name once; code is nil where
+-- the list gives none.
+function M.advice_names(s, codes)
+  codes = codes or {}
+  local out, seen, pos = {}, {}, 1
+  while true do
+    local a, b = TRIGGER:find(s, pos)
+    if not a then return out end
+    local t = s:sub(a, b)
+    if not in_title(s, a) and (not RELATED:test(t) or related_ok(s, a)) then
+      for _, n in ipairs(list_after(s, b, codes, STRONG:test(t)) or {}) do
+        if not seen[n.name] then
+          seen[n.name] = true
+          out[#out + 1] = { name = n.name, code = n.code, pos = a }
+        end
+      end
+    end
+    pos = b + 1
+  end
+end
+
+-- ---- tickers next to a name -----------------------------------------------
+
+-- codes as tables glued by the extraction print them, next to Chinese text
+-- (CODE itself wants no word character before a code)
+local GLUED_CODE = [[(\d{6}(?:\.(?:SH|SZ|BJ|OC))?|\d{4,5}\.HK|[A-Z]{1,5}\.(?:O|N|OQ))(?![\d.A-Za-z])]]
+local CODE_AFTER = re.compile([[\G\s*\(?\s*]] .. GLUED_CODE)
+-- before a name, also an A-share code glued to a date ("2020/8/28300760迈瑞医疗"),
+-- known by the exchanges' prefixes
+local CODE_BEFORE = re.compile([[(?:(?<![\d.])]] .. GLUED_CODE ..
+  [[|((?:00[0-3]|30[01]|60[0-5]|68[89])\d{3}(?:\.(?:SH|SZ))?))\s*$]])
+
+-- The code printed next to name in s (a string or a document), at its first
+-- such place: "迈瑞医疗(300760)", "迈瑞医疗 300760.SZ" or, as tables glued by
+-- the extraction print it, "300760.SZ迈瑞医疗".  nil when the report prints
+-- none.  The code is returned as written (suffix upper-cased).
+local function literal(name) return "\\Q" .. name .. "\\E" end
+
+function M.code_near(s, name)
+  local pos, lit = 1, literal(name)
+  while true do
+    local a, b = re.find(s, lit, pos)
+    if not a then return nil end
+    local after = CODE_AFTER:match(s, b + 1)
+    local code = after and M.ticker(after)
+    if code then return code end
+    local b1, b2 = CODE_BEFORE:match((window(s, a - 24, a - 1)))
+    local before = b1 or b2
+    code = before and M.ticker(before)
+    if code then return code end
+    pos = b + 1
+  end
+end
+
+-- ---- rated picks in tables -------------------------------------------------
+
+local POSITIVE = [[买入|增持|强烈推荐|谨慎推荐|审慎推荐|推荐|优于大市|强于大市|跑赢行业|审慎增持|谨慎增持|强推|优于大势|领先大市]]
+M.POSITIVE_RATINGS = POSITIVE
+-- a heading of a table of picks: 首选股票, 重点公司(基本状况|盈利预测 …), 推荐公司
+local PICKS_HEADING = re.compile([[首选股票|重点(?:推荐)?公司|推荐公司|重点关注公司|核心组合|推荐组合]])
+-- a row: code then name, or name, numbers, then its rating
+-- what a row's name follows in text glued by the extraction: a digit, a
+-- letter, a bracket or white space, or the rating that ends the row before
+-- (or the header's 评级); a name never starts with one of those words
+local ROW_WORDS = POSITIVE .. [[|中性|持有|未评级|评级]]
+local PICK_ROW = re.compile([[(?<![\d.])(\d{6}(?:\.(?:SH|SZ|BJ))?)(\p{Han}[\p{Han}A-Z]{1,7}?)\s*(]] .. POSITIVE ..
+  [=[)|(?:(?<=[\d%A-Za-z)\]\s])|(?<=]=] .. ROW_WORDS .. [[))(?!]] .. ROW_WORDS ..
+  [[)(\p{Han}[\p{Han}A-Z]{1,7}?)[\d.,%\s\-+]{8,}+(]] .. POSITIVE .. [[)]])
+local PICKS_SPAN = 1500       -- bytes after the heading that its rows may take
+
+-- The companies that a table of picks rates positively: after a heading such
+-- as 首选股票, 重点公司, 推荐公司 or 核心组合, the rows "600584长电科技买入-B" or
+-- "三环集团 63.6 0.50 0.79 1.15 44.58 46.90 35.73 买入" (text extracted from a
+-- table, with or without its spaces).  Rows rated otherwise (未评级, 中性) are
+-- not picks.  Returns { {name=, code=, pos=}, ... } in order.
+function M.table_picks(s)
+  local out, seen, pos = {}, {}, 1
+  while true do
+    local a, b = PICKS_HEADING:find(s, pos)
+    if not a then return out end
+    local w = window(s, b + 1, b + PICKS_SPAN)
+    for code, name, _, name2 in PICK_ROW:gmatch(w) do
+      local n = name or name2
+      n = n and LEAD_WORD:gsub(n, "")
+      if n and NAME_SHAPE:test(n) and not NOT_COMPANY:test(n) and not seen[n] then
+        seen[n] = true
+        out[#out + 1] = { name = n, code = code and M.ticker(code) or nil, pos = a }
+      end
+    end
+    pos = b + 1 + #w
+  end
+end
+
+-- ---- a company report's own company ---------------------------------------
+
+local function count(s, lit, cap)
+  local n, pos = 0, 1
+  while n < cap do
+    local _, b = re.find(s, lit, pos)
+    if not b then break end
+    n, pos = n + 1, b + 1
+  end
+  return n
+end
+
+-- A name glued to a word before it by the extraction ("研神州数码" from a
+-- vertical 公司研究 beside the cover, "股票投资评级数据港"): the longest
+-- tail that the report prints elsewhere, when the name itself is printed once.
+local function refine(doc, name)
+  if count(doc, literal(name), 2) > 1 then return name end
+  for k = 1, (utf8.len(name) or 0) - 2 do
+    local tail = name:sub(utf8.offset(name, k + 1))
+    if count(doc, literal(tail), 2) > 1 then return tail end
+  end
+  return name
+end
+
+local COMPANY_REPORT = re.compile([[公司(?:研究|点评|快报|深度|报告|信息更新|更新|动态|简评|调研|首次覆盖|跟踪)]])
+local COVER_RATING = re.compile([[(?:投资评级|股票评级|评级)\s*[:：]?\s*(]] .. POSITIVE ..
+  [[)|(]] .. POSITIVE .. [[)\s*(?:-[A-Z]\s*)?(?:\(|\||/)\s*(?:维持|首次|上调|调高|新增)]])
+local COVER_BYTES = 4000      -- the head of the report: its cover page
+
+-- A company report's own company, when the report rates it positively: the
+-- first "name(code)" on the cover (not inside a 《related report》), on a
+-- report whose head says it is a company report (公司研究, 公司点评, 公司快报 …)
+-- and rates with a positive rating ("投资评级:买入(维持)", "增持|维持",
+-- "优于大市").  Returns {name=, code=, rating=, pos=} or nil.
+function M.rated_company(doc)
+  local head = window(doc, 1, COVER_BYTES)
+  if not COMPANY_REPORT:test(head) then return nil end
+  local r1, r2 = COVER_RATING:match(head)
+  local rating = r1 or r2
+  if not rating then return nil end
+  for _, t in ipairs(M.tickers(head)) do
+    if not in_title(head, t.first) and NAME_SHAPE:test(t.name) and not NOT_COMPANY:test(t.name) then
+      return { name = refine(doc, t.name), code = t.code, rating = rating, pos = t.first }
+    end
+  end
+end
+
+-- Every company a report recommends, once each, in the order found: its own
+-- rated company (a company report), the names its advice lists
+-- (rr.advice_names) and the positively rated rows of its tables of picks
+-- (rr.table_picks).  code: the one next to the name in the advice or on the
+-- cover, else the first printed next to the name anywhere (rr.code_near),
+-- else nil.  Returns { {name=, code=, pos=}, ... }.
+function M.recommendations(doc)
+  local out, seen = {}, {}
+  local function add(list)
+    for _, n in ipairs(list) do
+      if not seen[n.name] then
+        seen[n.name] = true
+        n.code = n.code or M.code_near(doc, n.name)
+        out[#out + 1] = n
+      end
+    end
+  end
+  local own = M.rated_company(doc)
+  if own then add { own } end
+  add(M.advice_names(doc, M.ticker_map(doc)))
+  add(M.table_picks(doc))
+  return out
+end
+
+end
