@@ -2,21 +2,38 @@
 -- top, the rating with its action, a space-aligned forecast table, a numbered
 -- risk list, and a 5-tier 买入/增持/中性/减持/卖出 scheme on 12 months against
 -- 沪深300.  A second "风险提示" heads the legal disclaimer at the end:
--- rr.risk_section skips it.  Peers named in the text are found with the
+-- rr.risks skips it.  Peers named in the text are found with the
 -- dictionary in companies.csv (beside this file).
 local rr = require "rulerun"
 local peers = rr.gazetteer("companies.csv")
 
-rr.table("reports", { "file", "date", "company", "ticker", "rating", "rating_action", "price", "target_price" })
+rr.table("reports", { "file", "date", "broker", "company", "ticker", "rating", "rating_action", "price", "target_price" })
 rr.table("forecasts", { "file", "item", "year", "value" })
 rr.table("risks", { "file", "seq", "risk" })
 rr.table("ratings", { "file", "rating", "lower_pct", "upper_pct", "horizon_months", "benchmark" })
 rr.table("mentions", { "file", "company", "ticker" })
 
+-- Whether the document keeps its line breaks, as opposed to text whose white
+-- space was stripped into a few long lines: the average line length, O(1).
+local function lined(doc)
+  local last = select(2, doc:line_span(#doc)) or 0
+  return #doc >= 10 and last / #doc < 512
+end
+
+-- This format: line-structured, the rating and its action on a line of their
+-- own ("增持（上调）").
+local RATING_LINE = [[(?m)^(买入|增持|中性|减持|卖出)\s*\((\S+)\)\s*$]]
+
+-- A report of another shape gets a row only when its broker is recognised,
+-- and then only the date the report prints as its publication date.
 rr.rule("reports", function(doc)
-  local company = rr.tickers(doc)[1] or {}
-  local rating, action = doc:match([[(?m)^(买入|增持|中性|减持|卖出)\s*\((\S+)\)\s*$]])
-  rr.emit("reports", { date = rr.date(doc), company = company.name, ticker = company.code,
+  local rating, action
+  if lined(doc) then rating, action = doc:match(RATING_LINE) end
+  local broker = rr.broker(doc)
+  if not rating and not broker then return end
+  local company = rating and rr.tickers(doc)[1] or {}
+  rr.emit("reports", { date = rr.report_date(doc) or rating and rr.date(doc) or "", broker = broker or "",
+                       company = company.name, ticker = company.code,
                        rating = rating, rating_action = action,
                        price = rr.number(doc:match([[当前股价:\s*([\d,.]+)]])),
                        target_price = rr.number(doc:match([[目标价格?:\s*([\d,.]+)]])) })
@@ -33,10 +50,11 @@ rr.rule("forecasts", function(doc)
   end
 end)
 
+-- The risk list (rr.risks: the first risk warning that is a list of risks,
+-- numbered points or a ;-list; not the disclaimer that some reports head
+-- 风险提示 at the end).
 rr.rule("risks", function(doc)
-  local sec = rr.risk_section(doc)
-  if not sec then return end
-  for i, risk in ipairs(rr.numbered(sec:text())) do rr.emit("risks", { seq = i, risk = risk }) end
+  for i, risk in ipairs(rr.risks(doc)) do rr.emit("risks", { seq = i, risk = risk }) end
 end)
 
 rr.rule("ratings", function(doc)

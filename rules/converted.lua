@@ -4,7 +4,7 @@
 -- definitions as a Markdown pipe table.  Run it with -g '*.md'.
 local rr = require "rulerun"
 
-rr.table("reports", { "file", "date", "title" })
+rr.table("reports", { "file", "date", "broker", "title" })
 rr.table("recommendations", { "file", "sector", "company", "ticker" })
 rr.table("valuations", { "file", "sector", "code", "company", "eps_2025e", "eps_2026e", "rating" })
 rr.table("risks", { "file", "seq", "risk" })
@@ -16,13 +16,35 @@ local function valuations(doc)
   return doc.vars.valuations
 end
 
+-- This format: Markdown, the title a "# " heading on the first line with text.
+local TITLE = rr.re.compile([[^\s*#\s+(.+)$]])
+local function title(doc)
+  local t = doc.vars.md_title
+  if t == nil then
+    t = false
+    for _, line in doc:lines(1, math.min(3, #doc)) do
+      if line ~= "" then t = #line < 512 and TITLE:match(line) or false; break end
+    end
+    doc.vars.md_title = t
+  end
+  return t
+end
+
+-- A report of another shape gets a row only when its broker is recognised,
+-- and then only the date the report prints as its publication date.
 rr.rule("reports", function(doc)
-  rr.emit("reports", { date = rr.date(doc), title = doc:match([[(?m)^#\s+(.+)$]]) })
+  local own, broker = title(doc), rr.broker(doc)
+  if not own and not broker then return end
+  rr.emit("reports", { date = rr.report_date(doc) or own and rr.date(doc) or "", broker = broker or "",
+                       title = own or nil })
 end)
 
+-- The sector lists of the "## 投资要点" bullets ("- **白酒**：…关注A、B等；"),
+-- in a Markdown report only.
 rr.rule("recommendations", function(doc)
+  if not title(doc) then return end
   local sec = doc:section "投资要点"
-  if not sec then return end
+  if not sec or not rr.re.test(doc:line(sec.line), [[^\s*#]]) then return end
   local codes = rr.ticker_map(doc, valuations(doc) or nil)
   for _, item in ipairs(sec:items()) do
     for _, list in ipairs(rr.sector_lists(item)) do
@@ -42,10 +64,9 @@ rr.rule("valuations", function(doc)
   end
 end)
 
+-- The risk list (rr.risks: the first risk warning that is a list of risks).
 rr.rule("risks", function(doc)
-  local sec = rr.risk_section(doc)
-  if not sec then return end
-  for i, risk in ipairs(sec:items { split = ";" }) do rr.emit("risks", { seq = i, risk = risk }) end
+  for i, risk in ipairs(rr.risks(doc)) do rr.emit("risks", { seq = i, risk = risk }) end
 end)
 
 rr.rule("ratings", function(doc)

@@ -25,12 +25,25 @@ rr.table("analysts", { "file", "role", "name", "sac_id", "email" })
 rr.table("quotes", { "file", "date", "sector", "code", "company", "market_cap", "unit",
                      "chg_week_pct", "chg_month_pct", "chg_ytd_pct" })
 
--- The publication date near the top, else the data cut-off date.
+-- Whether the document keeps its line breaks (a weekly report as extracted
+-- line by line), as opposed to text whose white space was stripped into a few
+-- long lines: the average line length, O(1).
+local function lined(doc)
+  local last = select(2, doc:line_span(#doc)) or 0
+  return #doc >= 10 and last / #doc < 512
+end
+
+-- The publication date (rr.report_date), else, in a line-structured report,
+-- the first date of its head or the data cut-off under the quote chart.
 local function report_date(doc)
   local date = doc.vars.date
   if date == nil then
-    local head_end = select(2, doc:line_span(math.min(5, #doc))) or 0
-    date = rr.date(doc:sub(1, head_end)) or rr.asof_date(doc) or ""
+    date = rr.report_date(doc)
+    if not date and lined(doc) then
+      local head_end = select(2, doc:line_span(math.min(5, #doc))) or 0
+      date = rr.date(doc:sub(1, head_end)) or rr.asof_date(doc)
+    end
+    date = date or ""
     doc.vars.date = date
   end
   return date
@@ -53,7 +66,10 @@ local function column(t, pattern)
   end
 end
 
+-- "sector：name、name等" items are lines of their own: text whose line breaks
+-- were stripped glues them to prose and footers, so it writes nothing.
 rr.rule("recommendations", function(doc)
+  if not lined(doc) then return end
   local sec = doc:section { "建议关注", "投资建议", "重点推荐", stop = { "^图表" } }
   if not sec then return end
   local date, codes = report_date(doc), rr.ticker_map(doc, quote_table(doc) or nil)
@@ -68,17 +84,22 @@ rr.rule("recommendations", function(doc)
   end
 end)
 
+-- The risk list under its heading (rr.risks: the first 风险提示 that is a
+-- list, not the disclaimer).  In a line-structured report whose heading was
+-- lost in extraction, the paragraph that is a ;-list of 不及预期/风险 items,
+-- bounded to its own lines; in stripped text there is no such fallback.
+local LOST_LIST = rr.re.compile([[(?m)^(?>[^\n]{0,200}?(?:不及预期|风险))(?:[^\n;]{0,200}+;){2}]])
+
 rr.rule("risks", function(doc)
-  local sec = rr.risk_section(doc, { stop = { "^图表" } })
-  if not sec then
-    -- the heading was lost: take the paragraph that is a ;-list of 不及预期/风险 items
-    -- (the first 不及预期/风险 of a line, then two ';': one pass, however long the line)
-    local pos = doc:find([[(?m)^(?>[^\n]*?(?:不及预期|风险))(?:[^\n;]*+;){2}]])
+  local items = rr.risks(doc, { stop = { "^图表" } })
+  if #items == 0 and lined(doc) then
+    local pos = LOST_LIST:find(doc)
     if not pos then return end
-    sec = doc:block(doc:line_at(pos), { stop = { "^图表" } })
+    local sec = doc:block(doc:line_at(pos), { stop = { "^图表" }, max_lines = 6 })
+    items = rr.risk_items(sec:text())
   end
   local date = report_date(doc)
-  for i, risk in ipairs(sec:items { split = "[;；]" }) do
+  for i, risk in ipairs(items) do
     rr.emit("risks", { date = date, seq = i, risk = risk })
   end
 end)
@@ -107,17 +128,25 @@ end)
 
 -- The head of the report: the industry on the first line with text (after a
 -- date, if the date comes first), then the title, wrapped, up to 投资要点.
+-- Text whose line breaks were stripped has no such head: industry and title
+-- stay empty rather than taking the whole line.
 rr.rule("reports", function(doc)
-  local stop = doc:find("投资要点")
-  local last = stop and doc:line_at(stop) - 1 or math.min(#doc, 8)
+  -- a report whose publisher is not recognised writes no row (an empty
+  -- broker would be a wrong row, not a missing one)
+  local broker = rr.broker(doc)
+  if not broker then return end
   local head = {}
-  for _, line in doc:lines(1, last) do
-    if line ~= "" and not rr.date(line) then head[#head + 1] = line end
+  if lined(doc) then
+    local stop = doc:find("投资要点")
+    local last = stop and doc:line_at(stop) - 1 or math.min(#doc, 8)
+    for _, line in doc:lines(1, last) do
+      if line ~= "" and not rr.date(line) then head[#head + 1] = line end
+    end
   end
   local industry = table.remove(head, 1) or ""
   local rating, action = rr.industry_rating(doc)
   rr.emit("reports", { date = report_date(doc), title = rr.join_lines(head),
-                       broker = rr.broker(doc),
+                       broker = broker,
                        industry = industry, industry_rating = rating, rating_action = action })
 end)
 
