@@ -147,14 +147,21 @@ end
 -- Words that recommend what follows them.  A bare 推荐 counts too: what it
 -- introduces must still pass as company names (below).
 local TRIGGER = re.compile([[建议(?:重点|积极|持续)?关注|重点推荐|推荐关注|重点关注|持续关注|积极关注|]] ..
-  [[(?:推荐|受益|相关|核心|重点|首选)标的|(?:推荐|核心|重点|投资|稳健)组合|重点公司|相关公司|首推|主要推荐|我们推荐|]] ..
+  [[(?:推荐|受益|相关|核心|重点|首选)标的|(?:推荐|核心|重点|投资|稳健)组合|重点公司|相关公司|受益公司|首推|主要推荐|我们推荐|]] ..
+  [[重点跟踪之|]] ..
   [[\d{1,2}月金股|(?<=[,;。:])关注|推荐(?=\p{Han}|[A-Z])]])
 -- triggers that name a list of companies by what they are (标的, 组合, 公司,
 -- 金股): a name there needs less evidence than after 建议关注
-local STRONG = re.compile([[标的|组合|公司|金股|重点推荐|首推]])
-local LEAD = re.compile([[^[\s•]*(?:的)?(?:标的|公司|个股|龙头)?\s*(?:为|有|包括(?:但不限于)?|如|是|:)?[\s:•]*]])
+local STRONG = re.compile([[标的|组合|公司|金股|重点推荐|首推|重点跟踪之]])
+-- a trigger that heads a company of its own ("重点跟踪之歌尔股份:业绩…"): any
+-- name shaped like a company's counts
+local NAMING = re.compile([[^重点跟踪之$]])
+local LEAD = re.compile([[^[\s•]*(?:的)?(?:标的|公司|个股|龙头)?\s*(?:\([^()]{0,30}\))?\s*]] ..
+  [[(?:为|有|包括(?:但不限于)?|如|是|:)?[\s:•]*]] ..
+  -- a label of what is listed: "流量平台:", "推荐顺序为:", "个股方面:"
+  [[(?:\p{Han}{0,6}?(?:平台|方向|板块|领域|环节|赛道|标的|个股|公司|顺序为|组合|方面|产业链)\s*(?:为|如)?\s*:\s*)?]])
 -- one name of a list, its bracket (a code, perhaps a rating) and what follows it
-local ITEM = re.compile([[\G\s*([^、,;。:()《》"“”\s等/]{1,40})\s*(?:\(([^()]{1,40})\))?\s*(、|,|/|等|。|;|:|$)?]])
+local ITEM = re.compile([[\G\s*(?:以及|及|和|与)?\s*([^、,;。:()《》"“”\s等/]{1,40})\s*(?:\(([^()]{1,40})\))?\s*(、|,|/|等|。|;|:|[和及与](?=[^()、,;。]{1,12}\()|$)?]])
 -- a heading glued after the last name of a list ("新洁能风险提示电动汽车…")
 local GLUED_NEXT = re.compile([[(?:风险提示|风险因素|投资建议|投资要点|核心观点|重点推荐|盈利预测|评级).*$]])
 -- the number of the next point glued after a name ("…金域医学4、类消费…")
@@ -169,16 +176,25 @@ local NAME_SHAPE = re.compile([[^(?:[A-Za-z0-9]{0,3}\p{Han}[\p{Han}A-Za-z0-9]{1,
 -- ends that make a Chinese name a sector, a product or a phrase, not a company
 local NOT_COMPANY = re.compile([[(?:板块|行业|产业链|赛道|领域|方向|环节|龙头|企业|厂商|标的|个股|机会|机遇|]] ..
   [[市场|需求|业务|产品|技术|材料|设备|芯片|器件|平台|方面|主线|逻辑|估值|评级|业绩|投资|配置|预期|风险|]] ..
+  [[的|耳机|品牌|动力|蓝筹|前提|率低|依托|]] ..
   [[相关|上游|下游|中游|国产|海外|国内|整体|细分|等|(?:相关|龙头|上市|优质|头部|标的|该|本|子|母|各|多家)公司)$|^(?:我们|同时|其中|此外|重点|建议|关注|推荐|维持|给予|]] ..
-  [[首次|上调|下调|买入|增持|持有|中性|公司|行业|板块|标的|受益|相关|核心|以及|包括|例如|比如|如|介绍)]])
+  [[首次|上调|下调|买入|增持|持有|中性|公司|行业|板块|标的|受益|相关|核心|以及|包括|例如|比如|如|介绍|]] ..
+  [[据|通过|随着|由于|对于|其中|此外|也是|其他|还包括|来看|具备|具有|相比|看好|均有|之间|]] ..
+  [[业绩|成长|渗透|开发|试剂|增长|名称)]])
 -- what most listed Chinese companies end with: evidence without a code
 local COMPANY_END = re.compile([[(?:集团|股份|控股|科技|电子|高科|医药|药业|生物|医疗|微电|电气|电器|能源|智能|]] ..
   [[材料|精密|光电|光学|通信|信息|软件|网络|传媒|银行|证券|保险|汽车|动力|新材|化学|化工|制药|健康|]] ..
-  [[实业|国际|技术|半导体|装备|环境|物流|数据|创新|电力|矿业|锂业|钴业|食品|酒业|乳业|机电|仪器|电路)$]])
+  [[实业|国际|半导体|装备|环境|电力|矿业|锂业|钴业|食品|酒业|乳业|机电|仪器|电路)$]])
+local LATIN_ONLY = re.compile([[^[A-Za-z0-9&.\-]+$]])
 local MAX_LIST = 600          -- bytes after a trigger that a list may take
 
 -- "代工龙头中芯国际", "SiP模组供应商环旭电子": the name follows the last lead word
-local LEAD_WORD = re.compile([[^.*(?:龙头|供应商|相关公司|公司|企业|标的|板块|领域|方面|厂商)(?=.{2})]])
+local LEAD_WORD = re.compile([[^.*(?:龙头|供应商|相关公司|公司|企业|标的|板块|领域|方面|厂商|观点|双雄|市值)(?=.{2})]])
+-- "业绩高增长的智飞生物", "…实现替代的迈瑞医疗": the name follows the last 的
+-- of its description, which may run over items before it ("通过研发投入、
+-- 技术突破、有望…替代的迈瑞医疗")
+local DESCRIBED = re.compile([[^.*的(?=.{2})]])
+local DESCRIPTION_GOES_ON = re.compile([[\G[^,;。:]{0,60}?的]])
 
 local function split_and(name)
   local a, b = AND_SPLIT:match(name)
@@ -200,6 +216,18 @@ local function related_ok(s, a)
   return not OBJECT_OF:test(w)
 end
 
+-- In the disclaimer ("…意见及推荐并无根据个别投资者…"), a trigger recommends
+-- nothing: its sentence is legal wording.
+-- (LEGAL without 评级 and 本公司, which advice sentences say too)
+local DISCLAIMER = re.compile([[本报告|免责|仅供|不构成|投资者(?:应|据此|自行)|个别投资者|版权|不承担|法律责任|不保证]])
+local function in_legal(s, a, b)
+  local w = window(s, a - 200, a - 1)
+  local stop = re.find(w, "[。,;][^。,;]*$")
+  local after = window(s, b + 1, b + 90)
+  local e = re.find(after, "[。;]")
+  return DISCLAIMER:test(stop and w:sub(stop) or w) or DISCLAIMER:test(e and after:sub(1, e - 1) or after)
+end
+
 -- Inside a 《title》 (a related report), a trigger recommends nothing.
 local function in_title(s, a)
   local w = window(s, a - 120, a - 1)
@@ -210,31 +238,39 @@ end
 -- The list that follows a trigger ending at byte b of s: names with the
 -- code in their bracket (if any).  Returns nil when what follows is not a
 -- list of company names (a sector, a phrase, a verb), so nothing is guessed.
-local function list_after(s, b, codes, strong)
+local function list_after(s, b, codes, strong, naming)
   local w = window(s, b + 1, b + MAX_LIST)
   local pos = select(2, LEAD:find(w)) + 1
   local names, kind_ok, after_comma = {}, false, false
+  local run_start = 1               -- the first name after the last , or ;
   while pos <= #w do
     local a, e, name, bracket, sep = ITEM:find(w, pos)
     if not a then break end
     local code = bracket and M.ticker((re.split(bracket, "[,;/、]")[1])) or nil   -- unset captures are false
+    name = re.gsub(name, "^.*【", "")   -- "封测【长电科技": a bracketed tag before the name
     local cut_name, cuts = GLUED_NEXT:gsub(name, "")
     if sep == "、" then          -- "金域医学4、类消费生物药:": the next point's number
       local before, n = ENUM_GLUED:gsub(cut_name, "")
       if n > 0 then cut_name, cuts = before, cuts + 1 end
     end
-    name = LEAD_WORD:gsub(cut_name, "")
+    local described
+    name, described = DESCRIBED:gsub(LEAD_WORD:gsub(cut_name, ""), "")
+    if described > 0 then            -- the description began at the run's start
+      for k = #names, run_start, -1 do names[k] = nil end
+    end
     local parts = code and { name } or split_and(name)
     local ok = true
     for _, n in ipairs(parts) do
       if not NAME_SHAPE:test(n) or NOT_COMPANY:test(n) then ok = false end
     end
-    if not ok then
+    if not ok and DESCRIPTION_GOES_ON:test(w, e + 1) then
+      ok = "skip"                   -- a part of the description of a name that follows
+    elseif not ok then
       if after_comma and #names > 0 then break end   -- the list ended at that , or ;
       return nil
     end
-    for i, n in ipairs(parts) do
-      names[#names + 1] = { name = n, code = i == #parts and code or nil,
+    for i, n in ipairs(ok == true and parts or {}) do
+      names[#names + 1] = { name = n, code = i == #parts and code or nil, latin = LATIN_ONLY:test(n),
                             known = code ~= nil or codes[n] ~= nil or COMPANY_END:test(n) }
     end
     pos = e + 1
@@ -243,10 +279,11 @@ local function list_after(s, b, codes, strong)
       kind_ok = COMPANY_KIND:test(w, pos) and not SECTOR_KIND:test(w, pos)
       if SECTOR_KIND:test(w, pos) and not COMPANY_KIND:test(w, pos) then return nil end
       break
-    elseif sep == "、" or sep == "/" then
+    elseif sep == "、" or sep == "/" or sep == "和" or sep == "及" or sep == "与" then
       after_comma = false
     elseif sep == "," or sep == ";" then
       after_comma = true      -- the list may go on, or have ended there
+      run_start = #names + 1
     else
       break
     end
@@ -255,12 +292,26 @@ local function list_after(s, b, codes, strong)
   -- (等龙头/等公司, a strong trigger with one known name at least)
   local known = 0
   for _, n in ipairs(names) do if n.known then known = known + 1 end end
-  local all = kind_ok or (strong and known > 0)
-  local out = {}
-  for _, n in ipairs(names) do
-    if n.known or all then out[#out + 1] = n end
+  -- most names known (three at least, two in three): the list is one of
+  -- companies, and its other names are companies too
+  local mostly = known >= 3 and 3 * known >= 2 * #names
+  return names, kind_ok or naming or mostly or (strong and known > 0), kind_ok
+end
+
+-- A lead word glued before a name ("封测商深科技", "名称最新观点视源股份",
+-- "还包括迈瑞医疗"): the longest tail of name (two characters or more) that
+-- a set knows (a report's names with codes), else name itself.
+local function known_tail(name, ...)
+  local sets = { ... }
+  local function known(n)
+    for _, set in ipairs(sets) do if set[n] then return true end end
   end
-  return out
+  if known(name) then return name end
+  for k = 2, (utf8.len(name) or 0) - 1 do
+    local tail = name:sub(utf8.offset(name, k))
+    if known(tail) then return tail end
+  end
+  return name
 end
 
 -- The companies a text recommends: the names listed after 建议关注, 重点推荐,
@@ -275,21 +326,40 @@ end
 -- the list gives none.
 function M.advice_names(s, codes)
   codes = codes or {}
-  local out, seen, pos = {}, {}, 1
+  local lists, pos = {}, 1
   while true do
     local a, b = TRIGGER:find(s, pos)
-    if not a then return out end
+    if not a then break end
     local t = s:sub(a, b)
-    if not in_title(s, a) and (not RELATED:test(t) or related_ok(s, a)) then
-      for _, n in ipairs(list_after(s, b, codes, STRONG:test(t)) or {}) do
-        if not seen[n.name] then
-          seen[n.name] = true
-          out[#out + 1] = { name = n.name, code = n.code, pos = a }
-        end
-      end
+    if not in_title(s, a) and not in_legal(s, a, b) and (not RELATED:test(t) or related_ok(s, a)) then
+      local names, all, kind = list_after(s, b, codes, STRONG:test(t), NAMING:test(t))
+      if names then lists[#lists + 1] = { names = names, all = all, kind = kind, pos = a } end
     end
     pos = b + 1
   end
+  -- a name that one list gives with evidence is known in the others too
+  local listed, coded = {}, {}
+  for _, l in ipairs(lists) do
+    for _, n in ipairs(l.names) do
+      if n.code then coded[n.name] = true end
+      if n.known or l.all then listed[n.name] = true end
+    end
+  end
+  local function coded_tail(name) return known_tail(name, codes, coded) end
+  local out, seen = {}, {}
+  for _, l in ipairs(lists) do
+    for _, n in ipairs(l.names) do
+      n.name = coded_tail(n.name)
+      -- a Latin word (VR, PCB, AIoT) is a company only with its code or in
+      -- a list that says it lists companies ("苹果、Meta等龙头厂商")
+      local latin_ok = not n.latin or n.code or codes[n.name] or l.kind
+      if (n.known or l.all or listed[n.name]) and latin_ok and not seen[n.name] then
+        seen[n.name] = true
+        out[#out + 1] = { name = n.name, code = n.code, pos = l.pos }
+      end
+    end
+  end
+  return out
 end
 
 -- ---- tickers next to a name -----------------------------------------------
@@ -339,6 +409,10 @@ local ROW_WORDS = POSITIVE .. [[|中性|持有|未评级|评级]]
 local PICK_ROW = re.compile([[(?<![\d.])(\d{6}(?:\.(?:SH|SZ|BJ))?)(\p{Han}[\p{Han}A-Z]{1,7}?)\s*(]] .. POSITIVE ..
   [=[)|(?:(?<=[\d%A-Za-z)\]\s])|(?<=]=] .. ROW_WORDS .. [[))(?!]] .. ROW_WORDS ..
   [[)(\p{Han}[\p{Han}A-Z]{1,7}?)[\d.,%\s\-+]{8,}+(]] .. POSITIVE .. [[)]])
+-- a row of a portfolio's table (核心组合, 推荐组合): code with its exchange,
+-- name, then a number ("600276.SH恒瑞医药82.5%"); a portfolio rates no row
+local PORTFOLIO = re.compile([[组合]])
+local PORTFOLIO_ROW = re.compile([[(\d{6}\.(?:SH|SZ|BJ)|\d{4,5}\.HK)(\p{Han}[\p{Han}A-Z]{1,7}?)(?=[\d\-+])]])
 local PICKS_SPAN = 1500       -- bytes after the heading that its rows may take
 
 -- The companies that a table of picks rates positively: after a heading such
@@ -352,7 +426,8 @@ function M.table_picks(s)
     local a, b = PICKS_HEADING:find(s, pos)
     if not a then return out end
     local w = window(s, b + 1, b + PICKS_SPAN)
-    for code, name, _, name2 in PICK_ROW:gmatch(w) do
+    local rows = PORTFOLIO:test(s:sub(a, b)) and PORTFOLIO_ROW or PICK_ROW
+    for code, name, _, name2 in rows:gmatch(w) do
       local n = name or name2
       n = n and LEAD_WORD:gsub(n, "")
       if n and NAME_SHAPE:test(n) and not NOT_COMPANY:test(n) and not seen[n] then
@@ -428,10 +503,23 @@ function M.recommendations(doc)
       end
     end
   end
+  local codes = M.ticker_map(doc)
   local own = M.rated_company(doc)
+  local advice, picks = M.advice_names(doc, codes), M.table_picks(doc)
+  local named = {}                  -- every name found, for known_tail
+  for _, list in ipairs { own and { own } or {}, advice, picks } do
+    for _, n in ipairs(list) do named[n.name] = true end
+  end
+  for _, list in ipairs { advice, picks } do
+    for _, n in ipairs(list) do
+      named[n.name] = nil
+      n.name = known_tail(n.name, codes, named)
+      named[n.name] = true
+    end
+  end
   if own then add { own } end
-  add(M.advice_names(doc, M.ticker_map(doc)))
-  add(M.table_picks(doc))
+  add(advice)
+  add(picks)
   return out
 end
 

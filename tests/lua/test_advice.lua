@@ -63,6 +63,27 @@ T.eq(advice("相关研究《建议关注长电科技、通富微电》2021-03-01
 T.eq(advice("建议关注射频龙头卓胜微、北方华创等龙头。"), "卓胜微 北方华创", "advice: 等龙头 says the list is companies")
 T.eq(advice("推荐三环集团和风华高科。"), "三环集团 风华高科", "advice: 和 between two names")
 
+T.eq(advice("个股方面,推荐顺序为:甲乙保险(601318.SH)、丙丁人寿(601628.SH)。"), "甲乙保险=601318.SH 丙丁人寿=601628.SH",
+  "advice: a label before the list")
+T.eq(advice("推荐标的:腾讯控股(0700.HK)、完美世界(002624.SZ),以及网易(NTES.O)和哔哩哔哩(BILI.O)。"),
+  "腾讯控股=0700.HK 完美世界=002624.SZ 网易=NTES.O 哔哩哔哩=BILI.O", "advice: 以及 and 和 between names with codes")
+T.eq(advice("建议关注iPhone业务占比较高的充电受益公司鹏鼎控股(002938.SZ)、领益智造(002600.SZ)等。"),
+  "鹏鼎控股=002938.SZ 领益智造=002600.SZ", "advice: 受益公司, the name after its description")
+T.eq(advice("5.4重点跟踪之三环集团:业绩高速增长。5.5重点跟踪之洁美科技:离型膜突破。"), "三环集团 洁美科技",
+  "advice: 重点跟踪之 heads a company of its own")
+T.eq(advice("稳健组合(排名不分先后,滚动调整)健康元,迈克生物,安图生物。"), "健康元 迈克生物 安图生物",
+  "advice: a portfolio's note in brackets, names between commas")
+T.eq(advice("建议关注:进口替代领域的智立达、卡姆克,微创领域的大正新、天松宝。"),
+  "", "advice: names no list gives evidence for")
+T.eq(advice("相关标的为通过研发投入、技术突破、有望实现替代的迈瑞医疗(300760.SZ)、开立医疗(300633.SZ)。"),
+  "迈瑞医疗=300760.SZ 开立医疗=300633.SZ", "advice: a description over several items before the name")
+T.eq(advice("建议关注示例医疗(300001.SZ)。连锁药店重点关注:大参林、一心堂等。推荐大参林(603233.SH)、一心堂(002727.SZ)。"),
+  "示例医疗=300001.SZ 大参林 一心堂", "advice: a name another list gives with its code is known")
+T.eq(advice("建议关注长电科技、通富微电、华天科技、晶方科技、甲乙丙丁等。"),
+  "长电科技 通富微电 华天科技 晶方科技 甲乙丙丁", "advice: most names known, the list is of companies")
+T.eq(advice("本报告所提供的意见及推荐并无根据个别投资者的独特需要做出各种证券、金融工具之推荐。"), "",
+  "advice: a trigger in the disclaimer")
+
 -- ---- codes, tables of picks, company reports ----------------------------------
 
 local s = rr.normalize("我们推荐迈瑞医疗。表1:2020/8/28300760迈瑞医疗医疗器械龙头")
@@ -74,6 +95,10 @@ T.eq(names(rr.table_picks(rr.normalize("首选股票代码名称评级600584长�
   "长电科技=600584", "table_picks: only the positively rated rows")
 T.eq(names(rr.table_picks(rr.normalize("重点公司盈利预测代码名称EPSPE评级三环集团63.60.500.791.1544.5846.90买入风华高科21.30.300.450.6070.9047.33增持"))),
   "三环集团 风华高科", "table_picks: name, numbers, rating")
+
+T.eq(names(rr.table_picks(rr.normalize("核心组合(截至04.22)代码公司累计涨幅600276.SH恒瑞医药82.5%603707.SH健友股份139.9%" ..
+  "2019.2.15603456.SH九洲药业119.2%"))), "恒瑞医药=600276.SH 健友股份=603707.SH 九洲药业=603456.SH",
+  "table_picks: a portfolio's rows need no rating")
 
 d = doc("公司研究|公司点评\n示例科技(688999.SH)\n投资评级：买入（维持）\n相关研究《示例电子(300999)：业绩点评》\n")
 local own = rr.rated_company(d)
