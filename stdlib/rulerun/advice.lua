@@ -209,11 +209,19 @@ end
 local RELATED = re.compile([[^相关]])
 local ADVISING = re.compile([[受益|建议|推荐|关注|看好|首选|优选|布局|配置]])
 local OBJECT_OF = re.compile([[(?:的|对|给|为|及|来源\s*:)\s*$]])
+-- The text in the bytes before byte a of s since the last match of stop
+-- (a sentence's or a clause's end), the whole window when there is none.
+local SENTENCE_END = re.compile([[。(?=[^。]*$)]])
+local CLAUSE_END = re.compile([[[。,;](?=[^。,;]*$)]])
+local function since(s, a, bytes, stop)
+  local w = window(s, a - bytes, a - 1)
+  local at = stop:find(w)
+  return at and w:sub(at) or w, w
+end
+
 local function related_ok(s, a)
-  local w = window(s, a - 400, a - 1)
-  local stop = re.find(w, "。[^。]*$")
-  if ADVISING:test(stop and w:sub(stop + 3) or w) then return true end
-  return not OBJECT_OF:test(w)
+  local sentence, w = since(s, a, 400, SENTENCE_END)
+  return ADVISING:test(sentence) or not OBJECT_OF:test(w)
 end
 
 -- In the disclaimer ("…意见及推荐并无根据个别投资者…"), a trigger recommends
@@ -221,11 +229,9 @@ end
 -- (LEGAL without 评级 and 本公司, which advice sentences say too)
 local DISCLAIMER = re.compile([[本报告|免责|仅供|不构成|投资者(?:应|据此|自行)|个别投资者|版权|不承担|法律责任|不保证]])
 local function in_legal(s, a, b)
-  local w = window(s, a - 200, a - 1)
-  local stop = re.find(w, "[。,;][^。,;]*$")
   local after = window(s, b + 1, b + 90)
   local e = re.find(after, "[。;]")
-  return DISCLAIMER:test(stop and w:sub(stop) or w) or DISCLAIMER:test(e and after:sub(1, e - 1) or after)
+  return DISCLAIMER:test((since(s, a, 200, CLAUSE_END))) or DISCLAIMER:test(e and after:sub(1, e - 1) or after)
 end
 
 -- Inside a 《title》 (a related report), a trigger recommends nothing.
