@@ -228,7 +228,7 @@ static int doc_tostring(lua_State *L) {
   return 1;
 }
 
-/* Fields: path, text (made once), nlines, vars (a table rules may share per document). */
+/* Fields: path, text (made once), nlines, size (bytes of the text), vars (a table rules may share per document). */
 static int doc_index(lua_State *L) {
   rr_document *d = rr_document_check(L, 1);
   lua_getmetatable(L, 1);                  /* methods first: they are most of the lookups */
@@ -241,6 +241,8 @@ static int doc_index(lua_State *L) {
     lua_pushstring(L, d->path);
   } else if (strcmp(k, "nlines") == 0) {
     lua_pushinteger(L, (lua_Integer)d->text.nlines);
+  } else if (strcmp(k, "size") == 0) {
+    lua_pushinteger(L, (lua_Integer)d->text.len);
   } else if (strcmp(k, "text") == 0 || strcmp(k, "vars") == 0) {
     push_cache(L, 1);
     if (lua_getfield(L, -1, k) == LUA_TNIL) {

@@ -51,10 +51,26 @@ static int starts(const char *s, size_t n, const char *lit) {
 }
 
 static int is_digit(char c) { return c >= '0' && c <= '9'; }
+
+/* Bytes from a lead byte to the next character (1 for anything else, so a
+ * walk never skips a character start). */
+static inline size_t utf8_step(unsigned char c) { return c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1; }
 static int is_space(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
 static const char *find(const char *s, size_t n, const char *lit) {
   return memmem(s, n, lit, strlen(lit));
+}
+
+/* The first run of k dots in s[0..n) (memchr first: most lines have no dot
+ * at all, and memmem's set-up costs more than a short line). */
+static const char *find_dots(const char *s, size_t n, size_t k) {
+  for (const char *p = s, *end = s + n; (p = memchr(p, '.', (size_t)(end - p)));) {
+    size_t run = 1;
+    while (p + run < end && p[run] == '.') run++;
+    if (run >= k) return p;
+    p += run;
+  }
+  return NULL;
 }
 
 /* ---- whole lines ---------------------------------------------------------- */
@@ -100,7 +116,7 @@ static int page_number_line(const char *s, size_t n) {
 
 /* A dot leader (four dots or more) and a page number, or a leader at the end. */
 static int toc_line(const char *s, size_t n) {
-  const char *dots = find(s, n, "....");
+  const char *dots = find_dots(s, n, 4);
   if (!dots) return 0;
   size_t i = n;
   while (i && (is_digit(s[i - 1]) || s[i - 1] == ' ')) i--;
@@ -122,21 +138,29 @@ static int debris_line(const char *s, size_t n) {
 
 static size_t footer_end(const char *s, size_t n, size_t a, size_t plen);
 
+/* The length of the footer phrase s starts with, else 0. */
+static inline size_t footer_phrase_at(const char *s, size_t n) {
+  if (n < 6) return 0;
+  unsigned char b0 = (unsigned char)s[0], b1 = (unsigned char)s[1];
+  if (!((b0 == 0xE8 && b1 == 0xAF) || (b0 == 0xE6 && (b1 == 0x95 || b1 == 0x9C)) || (b0 == 0xE5 && b1 == 0x90)))
+    return 0;                                 /* not 请 敬 本 各 (nor a character like them) */
+  for (int k = 0; footer_phrases[k]; k++)
+    if (starts(s, n, footer_phrases[k])) return strlen(footer_phrases[k]);
+  return 0;
+}
+
 /* A line of footer sentences only (a running header of up to 60 bytes may
  * stand before them, a page number after): "请务必阅读…声明。本报告仅供参考。".
- * A disclaimer paragraph that merely starts like one is not furniture. */
+ * A disclaimer paragraph that merely starts like one is not furniture.
+ * Every line of a document comes here: the phrases are looked for with one
+ * walk over the line's start, not one memmem each. */
 static int footer_line(const char *s, size_t n) {
   if (n > 300) return 0;
-  size_t i = 0, first = n;
-  for (int k = 0; footer_phrases[k]; k++) {
-    const char *p = find(s, n < 60 + 15 ? n : 60 + 15, footer_phrases[k]);
-    if (p && (size_t)(p - s) < first) first = (size_t)(p - s);
-  }
-  if (first == n) return 0;
-  for (i = first; i < n;) {
-    size_t plen = 0;
-    for (int k = 0; footer_phrases[k] && !plen; k++)
-      if (starts(s + i, n - i, footer_phrases[k])) plen = strlen(footer_phrases[k]);
+  size_t i = 0, lim = n < 60 + 15 ? n : 60 + 15;
+  while (i < lim && !footer_phrase_at(s + i, n - i)) i += utf8_step((unsigned char)s[i]);
+  if (i >= lim) return 0;
+  while (i < n) {
+    size_t plen = footer_phrase_at(s + i, n - i);
     if (!plen) return 0;
     i = footer_end(s, n, i, plen);
     while (i < n && (s[i] == ' ' || s[i] == '/' || is_digit(s[i]))) i++;
@@ -375,7 +399,7 @@ static void tag_spans(const rr_text *t, spans *out) {
 static void leader_spans(const rr_text *t, spans *out) {
   const char *s = t->s;
   size_t n = t->len;
-  for (const char *p = s; (p = find(p, (size_t)(s + n - p), "......"));) {
+  for (const char *p = s; (p = find_dots(p, (size_t)(s + n - p), 6));) {
     size_t a = (size_t)(p - s), b = a;
     while (b < n && (s[b] == '.' || s[b] == ' ')) b++;
     size_t d = b;
@@ -391,7 +415,7 @@ static void debris_spans(const rr_text *t, spans *out) {
   const char *s = t->s;
   size_t n = t->len;
   for (size_t i = 0; i < n;) {
-    if (!is_digit(s[i]) && s[i] != '-' && s[i] != '+') { i++; continue; }
+    if (!is_digit(s[i]) && s[i] != '-' && s[i] != '+') { i += utf8_step((unsigned char)s[i]); continue; }
     size_t a = i;
     int groups = 0, pct = 0;
     for (; i < n; i++) {

@@ -12,6 +12,7 @@
 #define RR_REGEX "rulerun.regex"
 #define RR_REGEX_STATE "rulerun.re.state"
 #define RR_REGEX_CACHE "rulerun.re.cache"
+#define RR_REGEX_CHECKED "rulerun.re.checked"
 #define CACHE_MAX 1024        /* a rule that builds patterns on the fly must not grow it forever */
 
 /* Matching limits: a catastrophic pattern on a long line ends with an error. */
@@ -26,6 +27,11 @@
 #define LONG_SUBJECT ((size_t)256 << 10)
 #define LONG_LINE ((size_t)64 << 10)
 #define MATCH_LIMIT 50000000u
+/* Lua strings of at least CHECKED_MIN bytes are checked for UTF-8 once and
+ * remembered (the last CHECKED_RING of them): a helper that searches one
+ * window with ten regexes no longer pays ten checks of it. */
+#define CHECKED_MIN 256
+#define CHECKED_RING 8
 #define DEPTH_LIMIT 100000u
 
 struct rr_regex {
@@ -43,6 +49,9 @@ typedef struct regex_state {   /* one per Lua state */
   const char *seen;             /* the last long subject looked at, and whether it */
   size_t seen_len;              /* has a line longer than LONG_LINE */
   int seen_long_line;
+  const char *checked[CHECKED_RING];  /* valid UTF-8 strings, held in the registry's */
+  size_t checked_len[CHECKED_RING];   /* RR_REGEX_CHECKED table so that no other */
+  unsigned checked_next;              /* string can take their address */
 } regex_state;
 
 static int regex_state_gc(lua_State *L) {
@@ -243,9 +252,35 @@ typedef struct subject {
   int trusted;     /* known valid UTF-8: documents, or a string checked once */
 } subject;
 
+/* Whether the Lua string at idx is known valid UTF-8: one of the last
+ * strings checked (the same string: the ring holds a reference to each, so
+ * its address cannot be reused), or checked now and remembered.  An invalid
+ * string is left to PCRE2, whose error names the bad byte. */
+static int string_checked(lua_State *L, int idx, const char *s, size_t len) {
+  if (len < CHECKED_MIN) return 0;
+  regex_state *st = state_get(L);
+  for (unsigned i = 0; i < CHECKED_RING; i++)
+    if (st->checked[i] == s && st->checked_len[i] == len) return 1;
+  if (rr_utf8_valid_prefix(s, len) != len) return 0;
+  if (lua_getfield(L, LUA_REGISTRYINDEX, RR_REGEX_CHECKED) != LUA_TTABLE) {
+    lua_pop(L, 1);
+    lua_createtable(L, CHECKED_RING, 0);
+    lua_pushvalue(L, -1);
+    lua_setfield(L, LUA_REGISTRYINDEX, RR_REGEX_CHECKED);
+  }
+  unsigned slot = st->checked_next++ % CHECKED_RING;
+  lua_pushvalue(L, idx);
+  lua_rawseti(L, -2, (lua_Integer)slot + 1);
+  lua_pop(L, 1);
+  st->checked[slot] = s;
+  st->checked_len[slot] = len;
+  return 1;
+}
+
 static subject check_subject(lua_State *L, int idx) {
   subject sub;
   sub.s = rr_text_arg(L, idx, &sub.len, &sub.trusted);
+  if (!sub.trusted) sub.trusted = string_checked(L, idx, sub.s, sub.len);
   return sub;
 }
 

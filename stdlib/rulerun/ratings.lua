@@ -167,6 +167,7 @@ local NEXT_GAP = 2400  -- bytes from one definition's end to the next one
 local MAX_TRIES = 100  -- anchors read in one document
 local MAX_UNITS = 48   -- definitions in one block
 local DEF_MAX = 900    -- bytes of one definition
+local SNIPPET = 4096   -- the longest text read as definitions without an anchor
 
 -- The definition that starts at byte a of w and may run to byte z (the next
 -- unit): cut at a full stop or a cell border, at a line end or column gap
@@ -376,8 +377,10 @@ function M.ratings(s, opts)
       pos = b + 1
     end
   end
-  -- a text with no heading at all (a snippet): its first definitions
-  if anchors == 0 then best = read_block(s, 1, 1) end
+  -- a short text with no heading at all (a snippet of definitions) is read
+  -- from its start; a report that never says 评级 defines no ratings (and is
+  -- not searched through for rating words in its body)
+  if anchors == 0 and (type(s) == "string" and #s or s.size) <= SNIPPET then best = read_block(s, 1, 1) end
   for _, r in ipairs(best) do r.pos = nil end
   return best
 end
