@@ -455,9 +455,8 @@ static void profile_report(rr_engine *e) {
   qsort(e->prof.re, e->prof.nre, sizeof *e->prof.re, by_secs);
   if (e->prof.nre) message(e, 0, "  regexes by time spent matching (part of the rules' time):");
   for (size_t i = 0; i < e->prof.nre && i < 15; i++) {
-    const char *pat = strchr(e->prof.re[i].pattern, '/');   /* the cache key is flags/pattern */
     char shown[160];
-    printable(shown, sizeof shown, pat ? pat + 1 : e->prof.re[i].pattern);
+    printable(shown, sizeof shown, e->prof.re[i].pattern);
     snprintf(line, sizeof line, "  %8.3f s %9.0f calls  %s", e->prof.re[i].secs, e->prof.re[i].calls, shown);
     message(e, 0, line);
   }

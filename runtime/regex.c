@@ -12,6 +12,7 @@
 #define RR_REGEX "rulerun.regex"
 #define RR_REGEX_STATE "rulerun.re.state"
 #define RR_REGEX_CACHE "rulerun.re.cache"
+#define RR_REGEX_CACHE_FLAGGED "rulerun.re.cache.flagged"
 #define RR_REGEX_CHECKED "rulerun.re.checked"
 #define CACHE_MAX 1024        /* a rule that builds patterns on the fly must not grow it forever */
 
@@ -151,20 +152,36 @@ static rr_regex *regex_compile(lua_State *L, const char *pat, size_t patlen, con
   return re;
 }
 
-/* Pushes the cached regex for pat/flags, compiling it on a miss. */
-static rr_regex *regex_cached(lua_State *L, const char *pat, size_t patlen, const char *flags) {
+/* The cache: RR_REGEX_CACHE maps a pattern string to its regex (no flags:
+ * the pattern itself is the key, so a rule's literal pattern is looked up
+ * by its own string, hash cached, with nothing built per call);
+ * RR_REGEX_CACHE_FLAGGED maps "flags/pattern".  Each keeps its entry count
+ * at [0]. */
+
+/* Pushes the cached regex for the pattern string at idx and flags,
+ * compiling it on a miss. */
+static rr_regex *regex_cached(lua_State *L, int idx, const char *flags) {
+  idx = lua_absindex(L, idx);
+  size_t patlen;
+  const char *pat = lua_tolstring(L, idx, &patlen);
+  int flagged = flags && *flags;
+  const char *name = flagged ? RR_REGEX_CACHE_FLAGGED : RR_REGEX_CACHE;
   int top = lua_gettop(L);
-  if (lua_getfield(L, LUA_REGISTRYINDEX, RR_REGEX_CACHE) != LUA_TTABLE) {
+  if (lua_getfield(L, LUA_REGISTRYINDEX, name) != LUA_TTABLE) {
     lua_pop(L, 1);
     lua_newtable(L);
     lua_pushvalue(L, -1);
-    lua_setfield(L, LUA_REGISTRYINDEX, RR_REGEX_CACHE);
+    lua_setfield(L, LUA_REGISTRYINDEX, name);
   }
   int cache = top + 1;
-  lua_pushstring(L, flags ? flags : "");
-  lua_pushliteral(L, "/");
-  lua_pushlstring(L, pat, patlen);
-  lua_concat(L, 3);
+  if (flagged) {
+    lua_pushstring(L, flags);
+    lua_pushliteral(L, "/");
+    lua_pushvalue(L, idx);
+    lua_concat(L, 3);
+  } else {
+    lua_pushvalue(L, idx);
+  }
   int key = top + 2;
   lua_pushvalue(L, key);
   if (lua_rawget(L, cache) == LUA_TUSERDATA) {
@@ -174,14 +191,14 @@ static rr_regex *regex_cached(lua_State *L, const char *pat, size_t patlen, cons
     return re;
   }
   lua_pop(L, 1);
-  lua_rawgeti(L, cache, 0);                    /* entry count kept at cache[0] */
+  lua_rawgeti(L, cache, 0);
   lua_Integer n = lua_tointeger(L, -1);
   lua_pop(L, 1);
   if (n >= CACHE_MAX) {                        /* start afresh; regexes in use stay referenced */
     lua_newtable(L);
     lua_replace(L, cache);
     lua_pushvalue(L, cache);
-    lua_setfield(L, LUA_REGISTRYINDEX, RR_REGEX_CACHE);
+    lua_setfield(L, LUA_REGISTRYINDEX, name);
     n = 0;
   }
   rr_regex *re = regex_compile(L, pat, patlen, flags);
@@ -195,8 +212,8 @@ static rr_regex *regex_cached(lua_State *L, const char *pat, size_t patlen, cons
   return re;
 }
 
-rr_regex *rr_regex_get(lua_State *L, const char *pat, size_t patlen, const char *flags) {
-  return regex_cached(L, pat, patlen, flags);
+rr_regex *rr_regex_get(lua_State *L, int idx, const char *flags) {
+  return regex_cached(L, idx, flags);
 }
 
 int rr_regex_exec(lua_State *L, rr_regex *re, const char *s, size_t len, size_t start,
@@ -229,19 +246,28 @@ int rr_regex_exec(lua_State *L, rr_regex *re, const char *s, size_t len, size_t 
   return 1;
 }
 
+/* Calls fn for every regex timed since the last call, with its pattern (a
+ * flagged one as "(?flags)pattern"), and resets its counts. */
 void rr_regex_take_stats(lua_State *L, rr_regex_stat_fn fn, void *ud) {
-  if (lua_getfield(L, LUA_REGISTRYINDEX, RR_REGEX_CACHE) == LUA_TTABLE) {
-    lua_pushnil(L);
-    while (lua_next(L, -2)) {
-      rr_regex *re = luaL_testudata(L, -1, RR_REGEX);
-      if (re && re->timed && re->calls > 0 && lua_type(L, -2) == LUA_TSTRING) {
-        fn(ud, lua_tostring(L, -2), re->secs, re->calls);
-        re->secs = re->calls = 0;
+  static const char *const caches[] = {RR_REGEX_CACHE, RR_REGEX_CACHE_FLAGGED};
+  for (int c = 0; c < 2; c++) {
+    if (lua_getfield(L, LUA_REGISTRYINDEX, caches[c]) == LUA_TTABLE) {
+      lua_pushnil(L);
+      while (lua_next(L, -2)) {
+        rr_regex *re = luaL_testudata(L, -1, RR_REGEX);
+        if (re && re->timed && re->calls > 0 && lua_type(L, -2) == LUA_TSTRING) {
+          const char *key = lua_tostring(L, -2), *slash = c ? strchr(key, '/') : NULL;
+          if (slash) lua_pushfstring(L, "(?%s)%s", lua_pushlstring(L, key, (size_t)(slash - key)), slash + 1);
+          else lua_pushvalue(L, -2);
+          fn(ud, lua_tostring(L, -1), re->secs, re->calls);
+          lua_pop(L, slash ? 2 : 1);
+          re->secs = re->calls = 0;
+        }
+        lua_pop(L, 1);
       }
-      lua_pop(L, 1);
     }
+    lua_pop(L, 1);
   }
-  lua_pop(L, 1);
 }
 
 /* ---- subjects, arguments, results ---------------------------------------- */
@@ -298,11 +324,10 @@ static size_t check_init(lua_State *L, int idx, size_t len) {
 static rr_regex *check_regex(lua_State *L, int idx, int fidx) {
   rr_regex *re = luaL_testudata(L, idx, RR_REGEX);
   if (re) return re;
-  size_t plen;
-  const char *pat = luaL_checklstring(L, idx, &plen);
+  luaL_checktype(L, idx, LUA_TSTRING);
   const char *flags = luaL_optstring(L, fidx, NULL);
   lua_settop(L, fidx);                     /* the regex goes above every argument */
-  return rr_regex_get(L, pat, plen, flags);
+  return rr_regex_get(L, idx, flags);
 }
 
 /* Pushes capture i of the last match (false when unset). */
@@ -519,9 +544,8 @@ static int m_gsub(lua_State *L) { return re_gsub_impl(L, self(L)); }
 static int m_split(lua_State *L) { return re_split_impl(L, self(L)); }
 
 static int re_compile(lua_State *L) {
-  size_t plen;
-  const char *pat = luaL_checklstring(L, 1, &plen);
-  regex_cached(L, pat, plen, luaL_optstring(L, 2, NULL));
+  luaL_checktype(L, 1, LUA_TSTRING);
+  regex_cached(L, 1, luaL_optstring(L, 2, NULL));
   return 1;
 }
 

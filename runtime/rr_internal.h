@@ -115,7 +115,7 @@ typedef struct rr_regex rr_regex;
 /* Pushes the compiled regex for pattern/flags from the state's cache
  * (compiling on a miss) and returns it; it lives while it is on the stack.
  * A bad pattern raises a Lua error naming the pattern and the offset. */
-rr_regex *rr_regex_get(lua_State *L, const char *pat, size_t patlen, const char *flags);
+rr_regex *rr_regex_get(lua_State *L, int idx, const char *flags);   /* the pattern string at idx */
 /* Searches s[start..len); returns 1 and sets [*ms, *me) on a match, 0 when
  * none; raises on a matching error. */
 int rr_regex_exec(lua_State *L, rr_regex *re, const char *s, size_t len, size_t start,

@@ -38,6 +38,7 @@ static span trim(span x) {
 
 static int is_cn_digit(const char *s, size_t n, size_t *k) {
   static const char *const d[] = {"一", "二", "三", "四", "五", "六", "七", "八", "九", "十", NULL};
+  if (n < 3 || ((unsigned char)s[0] != 0xE4 && (unsigned char)s[0] != 0xE5)) return 0;   /* their lead bytes */
   for (int i = 0; d[i]; i++)
     if (starts(s, n, d[i])) { *k = 3; return 1; }
   return 0;
@@ -228,15 +229,11 @@ static void read_opts(lua_State *L, int spec, scan_opts *o) {
   int t = lua_getfield(L, spec, "stop");
   int stop = lua_gettop(L);
   if (t == LUA_TSTRING) {
-    size_t n;
-    const char *p = lua_tolstring(L, stop, &n);
-    rr_regex_get(L, p, n, NULL);
+    rr_regex_get(L, stop, NULL);
     o->nstop = 1;
   } else if (t == LUA_TTABLE) {
     for (lua_Integer i = 1; lua_rawgeti(L, stop, i) == LUA_TSTRING; i++) {
-      size_t n;
-      const char *p = lua_tolstring(L, -1, &n);
-      rr_regex_get(L, p, n, NULL);
+      rr_regex_get(L, -1, NULL);
       lua_remove(L, -2);
       o->nstop++;
     }
@@ -687,9 +684,8 @@ static void itemizer_init(lua_State *L, itemizer *it, int opts) {
   it->L = L;
   if (lua_istable(L, opts)) {
     if (lua_getfield(L, opts, "split") != LUA_TNIL) {
-      size_t n;
-      const char *p = luaL_checklstring(L, -1, &n);
-      it->split = rr_regex_get(L, p, n, NULL);
+      luaL_checktype(L, -1, LUA_TSTRING);
+      it->split = rr_regex_get(L, -1, NULL);
       lua_remove(L, -2);
     } else {
       lua_pop(L, 1);
