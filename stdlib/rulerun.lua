@@ -431,7 +431,28 @@ function M.find_table(doc, pattern, opts)
 end
 
 -- Topic modules: each installs its functions into M.
-local private = { window = window, anchored_match = anchored_match, HAN = HAN, CODE = CODE }
+-- f memoised on its one string argument (f must be a pure function of it
+-- and return only strings, numbers, booleans or nil): the results for at
+-- most 4096 distinct arguments of at most 1024 bytes are kept per Lua
+-- state, then all forgotten at once (a few MB at most).  It pays where a
+-- broker's reports repeat the same text: rating definitions, boilerplate
+-- (docs/PERFORMANCE.md).
+local MEMO_ENTRIES, MEMO_BYTES = 4096, 1024
+local function memo(f)
+  local cache, n = {}, 0
+  return function(s)
+    if #s > MEMO_BYTES then return f(s) end
+    local r = cache[s]
+    if r == nil then
+      if n >= MEMO_ENTRIES then cache, n = {}, 0 end
+      r = table.pack(f(s))
+      cache[s], n = r, n + 1
+    end
+    return table.unpack(r, 1, r.n)
+  end
+end
+
+local private = { window = window, anchored_match = anchored_match, HAN = HAN, CODE = CODE, memo = memo }
 require("rulerun.ratings")(M, private)
 require("rulerun.report")(M, private)
 require("rulerun.advice")(M, private)
