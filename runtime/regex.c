@@ -32,7 +32,7 @@
  * remembered (the last CHECKED_RING of them): a helper that searches one
  * window with ten regexes no longer pays ten checks of it. */
 #define CHECKED_MIN 256
-#define CHECKED_RING 8
+#define CHECKED_RING 16
 #define DEPTH_LIMIT 100000u
 
 struct rr_regex {
@@ -282,12 +282,9 @@ typedef struct subject {
  * strings checked (the same string: the ring holds a reference to each, so
  * its address cannot be reused), or checked now and remembered.  An invalid
  * string is left to PCRE2, whose error names the bad byte. */
-static int string_checked(lua_State *L, int idx, const char *s, size_t len) {
-  if (len < CHECKED_MIN) return 0;
-  regex_state *st = state_get(L);
-  for (unsigned i = 0; i < CHECKED_RING; i++)
-    if (st->checked[i] == s && st->checked_len[i] == len) return 1;
-  if (rr_utf8_valid_prefix(s, len) != len) return 0;
+/* Remembers the string at idx as valid UTF-8 (it must be). */
+static void remember_checked(lua_State *L, regex_state *st, int idx, const char *s, size_t len) {
+  idx = lua_absindex(L, idx);
   if (lua_getfield(L, LUA_REGISTRYINDEX, RR_REGEX_CHECKED) != LUA_TTABLE) {
     lua_pop(L, 1);
     lua_createtable(L, CHECKED_RING, 0);
@@ -300,7 +297,22 @@ static int string_checked(lua_State *L, int idx, const char *s, size_t len) {
   lua_pop(L, 1);
   st->checked[slot] = s;
   st->checked_len[slot] = len;
+}
+
+static int string_checked(lua_State *L, int idx, const char *s, size_t len) {
+  if (len < CHECKED_MIN) return 0;
+  regex_state *st = state_get(L);
+  for (unsigned i = 0; i < CHECKED_RING; i++)
+    if (st->checked[i] == s && st->checked_len[i] == len) return 1;
+  if (rr_utf8_valid_prefix(s, len) != len) return 0;
+  remember_checked(L, st, idx, s, len);
   return 1;
+}
+
+void rr_regex_trust(lua_State *L, int idx) {
+  size_t len;
+  const char *s = lua_tolstring(L, idx, &len);
+  if (len >= CHECKED_MIN) remember_checked(L, state_get(L), idx, s, len);
 }
 
 static subject check_subject(lua_State *L, int idx) {

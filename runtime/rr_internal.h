@@ -116,6 +116,10 @@ typedef struct rr_regex rr_regex;
  * (compiling on a miss) and returns it; it lives while it is on the stack.
  * A bad pattern raises a Lua error naming the pattern and the offset. */
 rr_regex *rr_regex_get(lua_State *L, int idx, const char *flags);   /* the pattern string at idx */
+/* The string at idx is known valid UTF-8 (a document's text cut at
+ * character starts): searches of it skip the check, while it is among the
+ * last few strings so marked or checked. */
+void rr_regex_trust(lua_State *L, int idx);
 /* Searches s[start..len); returns 1 and sets [*ms, *me) on a match, 0 when
  * none; raises on a matching error. */
 int rr_regex_exec(lua_State *L, rr_regex *re, const char *s, size_t len, size_t start,

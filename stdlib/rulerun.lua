@@ -35,18 +35,7 @@ end
 -- literal anchor first (PCRE2 skips to it with memchr) and run their full
 -- pattern only in a window around it: a pattern that starts with a run of
 -- Chinese characters would otherwise be tried at every position of the text.
-local function window(s, a, b)
-  if a < 1 then a = 1 end
-  local w = s:sub(a, b)
-  local i, j = 1, #w
-  while i <= j and w:byte(i) & 0xC0 == 0x80 do i = i + 1 end     -- not inside a character
-  local k = j
-  while k > i and w:byte(k) & 0xC0 == 0x80 do k = k - 1 end
-  local lead = w:byte(k) or 0
-  local need = lead >= 0xF0 and 4 or lead >= 0xE0 and 3 or lead >= 0xC0 and 2 or 1
-  if j - k + 1 < need then j = k - 1 end                          -- a character cut at the end
-  return w:sub(i, j), a + i - 2
-end
+local window = document.window
 
 -- The captures of pattern (which ends in $) in the window of `before` bytes
 -- up to the end of the first match of anchor that has one; nil when none does.

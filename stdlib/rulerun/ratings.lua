@@ -149,14 +149,10 @@ local LINE_GAP = re.compile([[\n|\s{3,}]])
 local LAST_PCT = re.compile([[.*[%％](?:\s*(?:及|或)?(?:以上|以下|之上|之下|以内))?(?:之间)?(?:波动)?]], "s")
 local HTML_TAG = re.compile([[<[^<>]{0,200}>]])
 
--- s:sub(a, z) moved to whole UTF-8 characters (a forward, z back)
+-- s:sub(a, z) moved to whole UTF-8 characters (a forward, z back); a
+-- window of a document needs no UTF-8 check when a regex searches it
 local function sub_utf8(s, a, z)
-  local n = #s
-  if z > n then z = n end
-  while a <= z and (s:byte(a) or 0) & 0xC0 == 0x80 do a = a + 1 end
-  local b = s:byte(z + 1)
-  while z >= a and b and b & 0xC0 == 0x80 do z = z - 1; b = s:byte(z + 1) end
-  return s:sub(a, z)
+  return (priv.window(s, a, z))
 end
 
 -- The first character start at or after byte p of s (a string or a document).
@@ -221,8 +217,7 @@ facts = priv.memo(facts)
 -- at most WINDOW bytes: a list of rows (maybe empty), and where the first
 -- unit of the window starts (nil when none).
 local function read_block(s, a, min_rows, any_def)
-  local w = s:sub(a, a + WINDOW + 3)
-  w = sub_utf8(w, 1, WINDOW)
+  local w = sub_utf8(s, a, a + WINDOW - 1)
   if w:find("<", 1, true) then w = HTML_TAG:gsub(w, " | ") end
   -- the units: rating name, start of the definition
   local units, pos, first = {}, 1, nil
@@ -324,7 +319,7 @@ local function read_block(s, a, min_rows, any_def)
 end
 
 -- An iterator over the anchors of s from byte pos on: next(pos) -> start,
--- end or nil.  It searches copies of CHUNK bytes, so that a search in a
+-- end or nil.  It searches windows of CHUNK bytes, so that a search in a
 -- long Lua string (checked for UTF-8 on every call) costs the chunk, not
 -- the string.
 local CHUNK = 8192
@@ -334,9 +329,9 @@ local function anchor_finder(s)
     while true do
       if not chunk or pos < c0 + (c0 > 1 and 9 or 0) or pos > c0 + #chunk - 32 then
         c0 = char_start(s, math.max(1, pos - 12))
-        local raw = s:sub(c0, c0 + CHUNK + 3)
+        local raw = sub_utf8(s, c0, c0 + CHUNK + 3)
         last = #raw <= CHUNK
-        chunk = last and raw or sub_utf8(raw, 1, CHUNK)
+        chunk = last and raw or sub_utf8(s, c0, c0 + CHUNK - 1)
         if pos > c0 + #chunk - 1 then return nil end
       end
       local a, b = RATING_BLOCK:find(chunk, pos - c0 + 1)
@@ -377,7 +372,7 @@ function M.ratings(s, opts)
     if (not unit_at or unit_at < a) and scanned < zone_end then
       local from = math.max(a, scanned)
       local z0 = char_start(s, math.max(1, from - 12))   -- a little before, for the look-behinds
-      local z = sub_utf8(s:sub(z0, zone_end + 3), 1, zone_end - z0 + 1)
+      local z = sub_utf8(s, z0, zone_end)
       local init = from - z0 + 1
       local u1 = UNIT:find(z, init)
       local u2 = REVERSED_UNIT:find(z, init)
