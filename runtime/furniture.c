@@ -156,6 +156,9 @@ static inline size_t footer_phrase_at(const char *s, size_t n) {
  * A disclaimer paragraph that merely starts like one is not furniture. */
 static int footer_line(const char *s, size_t n, size_t first) {
   if (n > 300) return 0;
+  for (size_t i = 0; i < first; i++)   /* a header has no sentence: "风险提示:…;…。请务必阅读…" is text */
+    if (s[i] == ';' || s[i] == ':' || s[i] == ',' || starts(s + i, first - i, "。") || starts(s + i, first - i, "、"))
+      return 0;
   for (size_t i = first; i < n;) {
     size_t plen = footer_phrase_at(s + i, n - i);
     if (!plen) return 0;
