@@ -263,6 +263,18 @@ static const char *cell_string(lua_State *L, const char *table, const char *col,
   return lua_tolstring(L, -1, len);
 }
 
+/* The error for a row key that is not a column: the columns there are. */
+static int no_column(lua_State *L, const rr_table_schema *sc, const char *key) {
+  luaL_Buffer b;
+  luaL_buffinit(L, &b);
+  for (int c = 0; c < sc->ncols; c++) {
+    if (c) luaL_addstring(&b, ", ");
+    luaL_addstring(&b, sc->cols[c]);
+  }
+  luaL_pushresult(&b);
+  return luaL_error(L, "table '%s' has no column '%s' (its columns: %s)", sc->name, key, lua_tostring(L, -1));
+}
+
 /* core.emit(table, row): row maps column names (or positions 1..n) to values. */
 static int core_emit(lua_State *L) {
   const char *tname = luaL_checkstring(L, 1);
@@ -289,8 +301,7 @@ static int core_emit(lua_State *L) {
       lua_pushvalue(L, -2);
       if (lua_rawget(L, 6) == LUA_TNUMBER) pos = (int)lua_tointeger(L, -1);
       lua_pop(L, 1);
-      if (pos < 0)
-        return luaL_error(L, "table '%s' has no column '%s'", tname, lua_tostring(L, -2));
+      if (pos < 0) return no_column(L, sc, lua_tostring(L, -2));
     } else if (lua_isinteger(L, -2)) {
       lua_Integer k = lua_tointeger(L, -2);
       if (k < 1 || k > sc->ncols)
@@ -313,6 +324,32 @@ static int core_emit(lua_State *L) {
   }
   if (rr_buf_add(out, ctx->excel ? "\r\n" : "\n", ctx->excel ? 2 : 1)) return luaL_error(L, "out of memory");
   ctx->batch->rows[ti]++;
+  return 0;
+}
+
+int rr_lua_print(lua_State *L) {
+  rr_luactx *ctx = rr_luactx_get(L);
+  int n = lua_gettop(L);
+  luaL_Buffer b;
+  luaL_buffinit(L, &b);
+  if (ctx->doc_path) {
+    luaL_addstring(&b, ctx->doc_path);
+    luaL_addstring(&b, ": ");
+  }
+  for (int i = 1; i <= n; i++) {
+    if (i > 1) luaL_addchar(&b, '\t');
+    luaL_tolstring(L, i, NULL);
+    luaL_addvalue(&b);
+  }
+  luaL_pushresult(&b);
+  size_t len;
+  const char *line = lua_tolstring(L, -1, &len);
+  if (ctx->prints) {
+    if (rr_buf_add(ctx->prints, line, len) || rr_buf_add(ctx->prints, "\n", 1))
+      return luaL_error(L, "out of memory");
+  } else if (!ctx->quiet_load) {
+    fprintf(stderr, "%s\n", line);
+  }
   return 0;
 }
 

@@ -226,6 +226,7 @@ lua_State *rr_lua_newstate(const char *stdlib_dir, const char *rules_dir, int ex
   lua_getglobal(L, "load");
   lua_pushcclosure(L, safe_load, 1);
   lua_setglobal(L, "load");
+  lua_register(L, "print", rr_lua_print);
   lua_getglobal(L, LUA_LOADLIBNAME);
   luaL_Buffer b;
   luaL_buffinit(L, &b);
@@ -277,6 +278,13 @@ static int has_stdlib(const char *dir) {
   char p[PATH_MAX];
   struct stat st;
   return dir && snprintf(p, sizeof p, "%s/rulerun.lua", dir) < (int)sizeof p && stat(p, &st) == 0;
+}
+
+void rr_stdlib_searched(const char *explicit_dir, char *buf, size_t n) {
+  const char *env = getenv("RULERUN_STDLIB");
+  if (explicit_dir) snprintf(buf, n, "%s (--stdlib)", explicit_dir);
+  else if (env && *env) snprintf(buf, n, "%s ($RULERUN_STDLIB)", env);
+  else snprintf(buf, n, "%s, %s and beside the binary in ../share/rulerun/lua", RR_INSTALL_STDLIB, RR_SOURCE_STDLIB);
 }
 
 const char *rr_find_stdlib(const char *explicit_dir) {

@@ -37,6 +37,8 @@ static const char usage_text[] =
   "                     are stopped (default 1000000000: seconds of a tight\n"
   "                     loop; 0: no limit)\n"
   "      --max-memory MB  memory one worker's Lua state may hold (default 1024)\n"
+  "      --yield FILE   write FILE, a CSV with one line per document: its rows\n"
+  "                     per table, the rules that emitted nothing for it, its error\n"
   "  -q, --quiet        no summary at the end\n"
   "      --no-progress  no progress line, even on a terminal\n"
   "  -h, --help         this help\n"
@@ -97,9 +99,37 @@ static void human_bytes(double b, char *buf, size_t n) {
   snprintf(buf, n, u ? "%.1f %s" : "%.0f %s", b, unit[u]);
 }
 
+static const char *plural(size_t n, const char *one, const char *many) { return n == 1 ? one : many; }
+
+/* The yield of a run: files, rows per table, the rules that emitted nothing
+ * for some documents, the documents that gave no row at all. */
+static void print_summary(const rr_stats *st, const char *out_dir) {
+  char size[32];
+  human_bytes((double)st->bytes, size, sizeof size);
+  fprintf(stderr, "rulerun: %zu %s (%s) in %.2f s, %zu failed -> %s/\n", st->files,
+          plural(st->files, "file", "files"), size, st->seconds, st->failed, out_dir);
+  fprintf(stderr, "  rows:");
+  for (size_t i = 0; i < st->ntables; i++)
+    fprintf(stderr, "%s %s %zu", i ? "," : "", st->table_names[i], st->table_rows[i]);
+  fprintf(stderr, "\n");
+  int any = 0;
+  for (size_t i = 0; i < st->nrules; i++) {
+    if (!st->rule_empty[i]) continue;
+    fprintf(stderr, "%s rule '%s' for %zu %s", any ? "," : "  emitted nothing:", st->rule_names[i],
+            st->rule_empty[i], plural(st->rule_empty[i], "file", "files"));
+    any = 1;
+  }
+  if (any) fprintf(stderr, "\n");
+  if (st->empty_docs) {
+    fprintf(stderr, "  no row at all: %zu %s (", st->empty_docs, plural(st->empty_docs, "file", "files"));
+    for (size_t i = 0; i < st->nempty_names; i++) fprintf(stderr, "%s%s", i ? ", " : "", st->empty_names[i]);
+    fprintf(stderr, "%s)\n", st->empty_docs > st->nempty_names ? ", ..." : "");
+  }
+}
+
 int main(int argc, char **argv) {
   enum { OPT_EXCEL = 256, OPT_STDLIB, OPT_NO_PROGRESS, OPT_VERSION, OPT_PROFILE, OPT_ENCODING,
-         OPT_ALLOW_IO, OPT_MAX_STEPS, OPT_MAX_MEMORY };
+         OPT_ALLOW_IO, OPT_MAX_STEPS, OPT_MAX_MEMORY, OPT_YIELD };
   static const struct option longopts[] = {
     {"out", required_argument, NULL, 'o'}, {"jobs", required_argument, NULL, 'j'},
     {"glob", required_argument, NULL, 'g'}, {"excel", no_argument, NULL, OPT_EXCEL},
@@ -109,6 +139,7 @@ int main(int argc, char **argv) {
     {"encoding", required_argument, NULL, OPT_ENCODING}, {"allow-io", no_argument, NULL, OPT_ALLOW_IO},
     {"max-steps", required_argument, NULL, OPT_MAX_STEPS},
     {"max-memory", required_argument, NULL, OPT_MAX_MEMORY},
+    {"yield", required_argument, NULL, OPT_YIELD},
     {NULL, 0, NULL, 0}};
   rr_options opt = {0};
   int quiet = 0, progress = isatty(2);
@@ -134,6 +165,7 @@ int main(int argc, char **argv) {
       case OPT_MAX_MEMORY:
         opt.max_memory = (size_t)number(optarg, 1, (long long)1 << 40, "--max-memory") << 20;
         break;
+      case OPT_YIELD: opt.yield_path = optarg; break;
       case 'h': fputs(usage_text, stdout); return 0;
       case OPT_VERSION: printf("rulerun %s\n", rr_version()); return 0;
       case '?':
@@ -181,15 +213,7 @@ int main(int argc, char **argv) {
     rr_engine_free(e);
     return 2;
   }
-  if (!quiet) {
-    char size[32];
-    human_bytes((double)st->bytes, size, sizeof size);
-    fprintf(stderr, "rulerun: %zu files (%s) in %.2f s, %zu failed;", st->files, size, st->seconds,
-            st->failed);
-    for (size_t i = 0; i < st->ntables; i++)
-      fprintf(stderr, "%s %s %zu rows", i ? "," : "", st->table_names[i], st->table_rows[i]);
-    fprintf(stderr, " -> %s/\n", opt.out_dir ? opt.out_dir : "out");
-  }
+  if (!quiet) print_summary(st, opt.out_dir ? opt.out_dir : "out");
   if (rc == RR_EDOCS) fprintf(stderr, "rulerun: %s\n", rr_engine_error(e));
   rr_engine_free(e);
   return rc == RR_EDOCS ? 1 : 0;

@@ -8,6 +8,12 @@
 
 #include "rulerun.h"
 
+#if defined(__GNUC__) || defined(__clang__)
+#define RR_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+#else
+#define RR_PRINTF(fmt, args)
+#endif
+
 /* ---- growable byte buffer ---------------------------------------------- */
 typedef struct rr_buf {
   char *s;
@@ -155,9 +161,16 @@ typedef struct rr_luactx {
   int ntables;
   rr_batch *batch;          /* where emit writes; NULL outside a document */
   const char *doc_path;     /* fills the file column */
+  rr_buf *prints;           /* where print() writes during a document */
+  int quiet_load;           /* print() while the rule file loads says nothing (worker states
+                               after the first: the rule file's top level runs in each) */
   int excel;
   rr_profile prof;
 } rr_luactx;
+
+/* print() for rules: a line on stderr prefixed with the document's name,
+ * delivered with the document's results (in input order, once). */
+int rr_lua_print(lua_State *L);
 
 /* Monotonic seconds (cheap: no system call). */
 double rr_now(void);
@@ -197,6 +210,8 @@ void rr_lua_close(lua_State *L);
 int rr_lua_traceback(lua_State *L);
 /* The stdlib directory: explicit, $RULERUN_STDLIB, installed, or source tree. */
 const char *rr_find_stdlib(const char *explicit_dir);
+/* Where rr_find_stdlib looks, in words, into buf (for a message). */
+void rr_stdlib_searched(const char *explicit_dir, char *buf, size_t n);
 
 int luaopen_rulerun_re(lua_State *L);
 int luaopen_rulerun_document(lua_State *L);
@@ -218,7 +233,8 @@ const size_t *rr_sink_rows(const rr_sink *s);
 /* ---- input listing (walk.c) ----------------------------------------------- */
 typedef struct rr_input {
   char *path;     /* to open */
-  char *rel;      /* relative to the root given on the command line, as valid UTF-8 */
+  char *rel;      /* relative to the root given on the command line (with several roots:
+                     starting with the root as given), as valid UTF-8 */
   char *problem;  /* set: not to be read, say this instead (a FIFO, a symlink loop, a
                      directory that cannot be listed ...) */
 } rr_input;

@@ -44,6 +44,8 @@ typedef struct rr_options {
   size_t max_memory;       /* bytes one Lua state may hold; 0: RR_DEFAULT_MEMORY */
   rr_message_fn on_message;  /* NULL: messages go to stderr */
   void *message_ud;
+  const char *yield_path;  /* if set, a CSV with one line per document: its rows per table, the
+                              rules that emitted nothing for it, its error (written atomically) */
 } rr_options;
 
 typedef struct rr_stats {
@@ -54,6 +56,12 @@ typedef struct rr_stats {
   size_t ntables;
   const char *const *table_names;
   const size_t *table_rows;
+  size_t nrules;                    /* the yield: per rule (in declaration order) */
+  const char *const *rule_names;    /* its name */
+  const size_t *rule_empty;         /* documents it ran on and emitted nothing for */
+  size_t empty_docs;                /* documents that gave no row at all (and did not fail) */
+  const char *const *empty_names;   /* the first few of them */
+  size_t nempty_names;
 } rr_stats;
 
 typedef struct rr_engine rr_engine;

@@ -66,7 +66,7 @@ check(p.returncode == 2 and "declares no table" in p.stderr, "rule file without 
 out = os.path.join(tmp, "out-runtime")
 p = run(f"{tmp}/good.lua", docs, "-o", out, "-j", "2")
 check(p.returncode == 1, "a failed document exits 1", p.returncode)
-check(f"b.txt: rule 'risks' ({tmp}/good.lua:3): {tmp}/good.lua:8: exploded on purpose" in p.stderr,
+check(f"b.txt: {tmp}/good.lua:8: rule 'risks': exploded on purpose" in p.stderr,
       "runtime error names document, rule and lines", p.stderr)
 check("1 of 3 documents failed" in p.stderr, "failure count", p.stderr)
 rows = risk_rows = open(f"{out}/risks.csv", encoding="utf-8").read()
@@ -86,8 +86,11 @@ write(f"{tmp}/column.lua", 'local rr = require "rulerun"\nrr.table("t", {"file",
       'rr.rule("cols", function(doc)\n  rr.emit("t", {a = 1, nope = 2})\nend)\n')
 p = run(f"{tmp}/column.lua", docs, "-o", os.path.join(tmp, "out-col"))
 check(p.returncode == 1, "unknown column exits 1", p.returncode)
-check(f"a.txt: rule 'cols' ({tmp}/column.lua:3): {tmp}/column.lua:4: table 't' has no column 'nope'" in p.stderr,
-      "unknown column names rule, line and column", p.stderr)
+check(f"a.txt: {tmp}/column.lua:4: rule 'cols': table 't' has no column 'nope' (its columns: file, a)" in p.stderr,
+      "unknown column names rule, line and column, and lists the columns", p.stderr)
+check(sum(l.endswith("has no column 'nope' (its columns: file, a)") for l in p.stderr.splitlines()) == 1
+      and "3 documents failed with:" in p.stderr and "(a.txt, b.txt, c.txt)" in p.stderr,
+      "the same error in three documents is told once, with a count and the documents", p.stderr)
 
 # a file that is not UTF-8 is reported and skipped
 bad = os.path.join(tmp, "docs-bad")
@@ -140,6 +143,53 @@ check(p.returncode == 1 and "rulerun: profile" in prof and "reading files" in pr
       and "decoding and normalising" in prof and f"rule 'risks' ({tmp}/good.lua:3)" in prof
       and "calls  BOOM" in prof, "--profile", prof)
 check(open(f"{tmp}/out-profile/risks.csv", encoding="utf-8").read() == risk_rows, "--profile changes no output")
+
+# print() in a rule: on stderr, prefixed with the document, once whatever -j is;
+# at the top level of the rule file, once (not once per worker)
+write(f"{tmp}/print.lua", 'local rr = require "rulerun"\nprint("loading")\nrr.table("t", {"file", "n"})\n'
+      'rr.rule("p", function(doc) print("lines", doc.nlines) end)\n')
+p = run(f"{tmp}/print.lua", docs, "-o", f"{tmp}/out-print", "-j3")
+lines = p.stderr.splitlines()
+check(p.returncode == 0 and lines.count("loading") == 1
+      and [l for l in lines if ": lines\t" in l] == ["a.txt: lines\t2", "b.txt: lines\t3", "c.txt: lines\t2"],
+      "print: once, prefixed with the document, in input order", p.stderr)
+
+# the yield: per table the rows, per rule the documents it gave nothing for,
+# the documents with no row at all; --yield FILE per document
+write(f"{docs}-y/a.txt", "风险提示\n技术不及预期；需求不及预期。\n")
+write(f"{docs}-y/z.txt", "正文。\n")
+p = run(f"{tmp}/good.lua", f"{docs}-y", "-o", f"{tmp}/out-y", "--yield", f"{tmp}/yield.csv")
+y = open(f"{tmp}/yield.csv", encoding="utf-8").read()
+check(p.returncode == 1 and "rows: risks 2" in p.stderr and y.startswith("file,risks,rules_without_rows,error\n")
+      and "\na.txt,2,," in y and "z.txt,0,,z.txt:" in y, "--yield and the summary", (p.stderr, y))
+write(f"{tmp}/quiet.lua", 'local rr = require "rulerun"\nrr.table("t", {"file", "n"})\n'
+      'rr.rule("none", function(doc) end)\n')
+p = run(f"{tmp}/quiet.lua", docs, "-o", f"{tmp}/out-none")
+check(p.returncode == 0 and "emitted nothing: rule 'none' for 3 files" in p.stderr
+      and "no row at all: 3 files (a.txt, b.txt, c.txt)" in p.stderr, "documents with no row are named", p.stderr)
+p = run(f"{tmp}/quiet.lua", f"{docs}/a.txt", "-o", f"{tmp}/out-none")
+check("1 file (" in p.stderr and "1 files" not in p.stderr and "t 0" in p.stderr, "one file, in English", p.stderr)
+
+# no document at all (a glob that takes nothing): said, non-zero, outputs untouched
+p = run(f"{tmp}/good.lua", docs, "-g", "*.md", "-o", f"{tmp}/out-profile")
+check(p.returncode == 2 and "no report to read in" in p.stderr and "*.md" in p.stderr
+      and open(f"{tmp}/out-profile/risks.csv", encoding="utf-8").read() == risk_rows,
+      "a run that takes no document says so and changes nothing", p.stderr)
+
+# several roots with the same names: the file column tells them apart
+write(f"{tmp}/r1/x.txt", "风险提示\n甲。\n")
+write(f"{tmp}/r2/x.txt", "风险提示\n乙。\n")
+p = run(f"{tmp}/good.lua", f"{tmp}/r1", f"{tmp}/r2/", "-o", f"{tmp}/out-roots")
+got = [l.split(",")[0] for l in open(f"{tmp}/out-roots/risks.csv", encoding="utf-8").read().split("\n")[1:] if l]
+check(got == [f"{tmp}/r1/x.txt", f"{tmp}/r2/x.txt"], "several roots: names start with the root", got)
+
+# a report where the rule file belongs; a stdlib that is not there
+p = run(f"{docs}/a.txt", docs)
+check(p.returncode == 2 and "is " in p.stderr and "a report? The rule file comes first" in p.stderr,
+      "a report given as the rule file", p.stderr)
+p = run("--stdlib", f"{tmp}/nowhere", f"{tmp}/good.lua", docs, "-o", f"{tmp}/out-x")
+check(p.returncode == 2 and "cannot find rulerun's Lua library" in p.stderr and f"{tmp}/nowhere" in p.stderr
+      and "--stdlib DIR" in p.stderr, "a missing stdlib names where it looked and --stdlib", p.stderr)
 
 print(f"{count - failures} passed, {failures} failed")
 sys.exit(1 if failures else 0)
