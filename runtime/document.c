@@ -164,6 +164,7 @@ static int doc_sub(lua_State *L) {
   size_t a, b;
   check_range(L, 2, d->text.len, &a, &b);
   lua_pushlstring(L, d->text.s + a, b - a);
+  rr_trace_span(L, -1, a, b);
   return 1;
 }
 
@@ -368,7 +369,10 @@ static int text_window(lua_State *L) {
   }
   if (j < i) j = i;
   lua_pushlstring(L, s + i, j - i);
-  if (is_doc) rr_regex_trust(L, -1);
+  if (is_doc) {
+    rr_regex_trust(L, -1);
+    rr_trace_span(L, -1, i, j);
+  }
   lua_pushinteger(L, (lua_Integer)i);
   return 2;
 }

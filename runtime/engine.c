@@ -23,6 +23,7 @@
 struct rr_engine {
   rr_options opt;
   char *out_dir, *glob, *stdlib_dir, *rules_path, *rules_dir, *encoding;
+  char *rules_source;          /* "@" rules_path: how Lua names the rule file's chunk */
   _Atomic int cancel;          /* rr_engine_cancel; sticky */
   lua_State *L0;               /* loaded by rr_engine_load; worker 0 and rr_engine_process */
   int ntables;
@@ -111,6 +112,7 @@ void rr_engine_free(rr_engine *e) {
   free(e->stdlib_dir);
   free(e->rules_path);
   free(e->rules_dir);
+  free(e->rules_source);
   free(e->encoding);
   free(e);
 }
@@ -170,7 +172,10 @@ static lua_State *load_state(rr_engine *e, int quiet, char *err, size_t errlen) 
     snprintf(err, errlen, "out of memory");
     return NULL;
   }
-  rr_luactx_get(L)->quiet_load = quiet;
+  rr_luactx *ctx = rr_luactx_get(L);
+  ctx->quiet_load = quiet;
+  ctx->trace = ctx->provenance_cols = e->opt.provenance;
+  ctx->rules_source = e->rules_source;
   rr_guard *g = rr_guard_get(L);
   g->budget = e->opt.max_steps == 0 ? RR_DEFAULT_STEPS : e->opt.max_steps < 0 ? -1 : e->opt.max_steps;
   g->cancel = &e->cancel;
@@ -207,9 +212,13 @@ int rr_engine_load(rr_engine *e, const char *rules_path) {
   e->L0 = NULL;
   free(e->rules_path);
   free(e->rules_dir);
+  free(e->rules_source);
   e->rules_path = strdup(rules_path);
   e->rules_dir = strdup(rules_path);
-  if (!e->rules_path || !e->rules_dir) return RR_ENOMEM;
+  e->rules_source = malloc(strlen(rules_path) + 2);
+  if (!e->rules_path || !e->rules_dir || !e->rules_source) return RR_ENOMEM;
+  e->rules_source[0] = '@';
+  strcpy(e->rules_source + 1, rules_path);
   char *slash = strrchr(e->rules_dir, '/');
   if (slash) *slash = '\0';
   else strcpy(e->rules_dir, ".");
@@ -320,6 +329,24 @@ static int rule_msgh(lua_State *L) {
   return 1;
 }
 
+#define RR_EXPLAIN_DOC "rulerun.explain.doc"
+
+/* explain: the document's text and furniture, kept after its rules (the
+ * document itself is detached). */
+static void keep_for_explain(lua_State *L, int docidx) {
+  lua_createtable(L, 0, 2);
+  lua_getfield(L, docidx, "text");
+  lua_setfield(L, -2, "text");
+  lua_getfield(L, docidx, "furniture");
+  lua_pushvalue(L, docidx);
+  if (lua_pcall(L, 1, 1, 0) != LUA_OK) {   /* out of memory: no furniture shown */
+    lua_pop(L, 1);
+    lua_newtable(L);
+  }
+  lua_setfield(L, -2, "furniture");
+  lua_setfield(L, LUA_REGISTRYINDEX, RR_EXPLAIN_DOC);
+}
+
 /* Runs every rule of state L on doc, filling r.  Rows of a rule that fails are dropped. */
 static void run_rules(rr_engine *e, lua_State *L, rr_document *doc, doc_result *r) {
   rr_luactx *ctx = rr_luactx_get(L);
@@ -332,6 +359,8 @@ static void run_rules(rr_engine *e, lua_State *L, rr_document *doc, doc_result *
   rr_guard_reset(L);
   ctx->batch = &r->batch;
   ctx->doc_path = doc->path;
+  ctx->doc = doc;
+  if (ctx->trace) rr_trace_begin(L);
   size_t nrules = lua_rawlen(L, base + 1);
   ctx->prints = &r->prints;
   r->rule_empty = calloc(nrules ? nrules : 1, 1);
@@ -339,6 +368,12 @@ static void run_rules(rr_engine *e, lua_State *L, rr_document *doc, doc_result *
     double t0 = ctx->prof.on ? rr_now() : 0;
     rr_batch_mark(&r->batch);
     lua_rawgeti(L, base + 1, (lua_Integer)i);                /* the rule record */
+    lua_getfield(L, -1, "name");
+    ctx->rule_name = lua_tostring(L, -1);                    /* held by the rule record */
+    lua_getfield(L, -2, "line");
+    ctx->rule_line = (int)lua_tointeger(L, -1);
+    ctx->trace_from = 0;
+    lua_pop(L, 2);
     lua_getfield(L, -1, "fn");
     lua_pushvalue(L, base + 3);
     int rc = lua_pcall(L, 1, 0, base + 2);
@@ -375,9 +410,12 @@ static void run_rules(rr_engine *e, lua_State *L, rr_document *doc, doc_result *
     if (ctx->prof.on && i <= ctx->prof.nrules) ctx->prof.rule[i - 1] += rr_now() - t0;
     if (g->stop) break;        /* the budget is the document's: later rules get none */
   }
+  if (ctx->trace_rows) keep_for_explain(L, base + 3);
   ctx->batch = NULL;
   ctx->doc_path = NULL;
   ctx->prints = NULL;
+  ctx->doc = NULL;
+  ctx->rule_name = NULL;
   rr_document_detach(L, base + 3);
   lua_settop(L, base);
 }
@@ -934,7 +972,8 @@ int rr_engine_run(rr_engine *e, const char *const *paths, size_t npaths) {
     return RR_EOUTPUT;
   }
   rr_luactx *ctx = rr_luactx_get(e->L0);
-  ru.sink = rr_sink_open(e->out_dir, ctx->tables, ctx->ntables, e->opt.excel, e->err, sizeof e->err);
+  ru.sink = rr_sink_open(e->out_dir, ctx->tables, ctx->ntables, e->opt.excel, e->opt.provenance, e->err,
+                         sizeof e->err);
   if (!ru.sink) {
     rr_walker_free(ru.walker);
     yield_free(e);
@@ -1033,6 +1072,132 @@ done:
     set_error(e, "%zu of %zu %s failed", e->stats.failed, e->stats.files, plural(e->stats.files, "document", "documents"));
     status = RR_EDOCS;
   }
+  return status;
+}
+
+/* The data explain.lua renders: the document, its rows and marks, the
+ * tables and rules, what each rule gave. */
+static void push_explain_data(rr_engine *e, lua_State *L, const char *path, const doc_result *r) {
+  lua_createtable(L, 0, 10);
+  lua_pushstring(L, path);
+  lua_setfield(L, -2, "path");
+  lua_pushstring(L, e->rules_path);
+  lua_setfield(L, -2, "rules");
+  if (lua_getfield(L, LUA_REGISTRYINDEX, RR_EXPLAIN_DOC) == LUA_TTABLE) {
+    lua_getfield(L, -1, "text");
+    lua_setfield(L, -3, "text");
+    lua_getfield(L, -1, "furniture");
+    lua_setfield(L, -3, "furniture");
+  }
+  lua_pop(L, 1);
+  rr_trace_push(L);
+  lua_getfield(L, -1, "marks");
+  lua_setfield(L, -3, "marks");
+  lua_getfield(L, -1, "rows");
+  lua_setfield(L, -3, "rows");
+  lua_pop(L, 1);
+  rr_luactx *ctx = rr_luactx_get(L);
+  lua_createtable(L, ctx->ntables, 0);
+  for (int i = 0; i < ctx->ntables; i++) {
+    lua_createtable(L, 0, 2);
+    lua_pushstring(L, ctx->tables[i].name);
+    lua_setfield(L, -2, "name");
+    lua_createtable(L, ctx->tables[i].ncols, 0);
+    for (int c = 0; c < ctx->tables[i].ncols; c++) {
+      lua_pushstring(L, ctx->tables[i].cols[c]);
+      lua_rawseti(L, -2, c + 1);
+    }
+    lua_setfield(L, -2, "columns");
+    lua_rawseti(L, -2, i + 1);
+  }
+  lua_setfield(L, -2, "tables");
+  lua_getfield(L, LUA_REGISTRYINDEX, "rulerun.rules");
+  size_t n = lua_rawlen(L, -1);
+  lua_createtable(L, (int)n, 0);
+  for (size_t i = 0; i < n; i++) {
+    lua_createtable(L, 0, 3);
+    lua_rawgeti(L, -3, (lua_Integer)i + 1);
+    lua_getfield(L, -1, "name");
+    lua_setfield(L, -3, "name");
+    lua_getfield(L, -1, "line");
+    lua_setfield(L, -3, "line");
+    lua_pop(L, 1);
+    lua_pushboolean(L, r->rule_empty && r->rule_empty[i]);
+    lua_setfield(L, -2, "empty");
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  lua_setfield(L, -3, "rule_list");
+  lua_pop(L, 1);
+  lua_pushlstring(L, r->msgs.s ? r->msgs.s : "", r->msgs.len);
+  lua_setfield(L, -2, "errors");
+}
+
+int rr_engine_explain(rr_engine *e, const char *path, const char *format, char **out, size_t *len) {
+  *out = NULL;
+  *len = 0;
+  if (!e->L0) {
+    set_error(e, "no rules loaded");
+    return RR_EUSAGE;
+  }
+  lua_State *L = e->L0;
+  int top = lua_gettop(L);
+  rr_luactx *ctx = rr_luactx_get(L);
+  int trace = ctx->trace, rows = ctx->trace_rows;
+  ctx->trace = ctx->trace_rows = 1;
+  doc_result r;
+  memset(&r, 0, sizeof r);
+  const char *base = strrchr(path, '/');
+  lua_pushnil(L);
+  lua_setfield(L, LUA_REGISTRYINDEX, RR_EXPLAIN_DOC);
+  process(e, L, path, base ? base + 1 : path, NULL, 0, &r);
+  ctx->trace = trace;
+  ctx->trace_rows = rows;
+  int status = RR_OK;
+  if (lua_getfield(L, LUA_REGISTRYINDEX, RR_EXPLAIN_DOC) != LUA_TTABLE) {   /* not read, not decoded */
+    lua_pop(L, 1);
+    if (r.msgs.len) r.msgs.s[r.msgs.len - 1] = '\0';
+    set_error(e, "%s", r.msgs.s ? r.msgs.s : "cannot read it");
+    result_free(&r);
+    return RR_EINPUT;
+  }
+  lua_pop(L, 1);
+  lua_pushcfunction(L, rr_lua_traceback);
+  lua_getglobal(L, "require");
+  lua_pushliteral(L, "rulerun.explain");
+  if (lua_pcall(L, 1, 1, -3) != LUA_OK) {
+    set_error(e, "%s", lua_tostring(L, -1));
+    status = RR_ERULES;
+  } else {
+    lua_getfield(L, -1, "render");
+    lua_remove(L, -2);
+    push_explain_data(e, L, path, &r);
+    lua_pushstring(L, format ? format : "html");
+    if (lua_pcall(L, 2, 1, -4) != LUA_OK) {
+      char msg[1024];
+      first_line(L, msg, sizeof msg);
+      set_error(e, "explain: %s", msg);
+      status = RR_EUSAGE;
+    } else {
+      size_t n;
+      const char *s = lua_tolstring(L, -1, &n);
+      if (!s || !(*out = malloc(n + 1))) {
+        set_error(e, "out of memory");
+        status = RR_ENOMEM;
+      } else {
+        memcpy(*out, s, n + 1);
+        *len = n;
+      }
+    }
+  }
+  lua_settop(L, top);
+  lua_pushnil(L);
+  lua_setfield(L, LUA_REGISTRYINDEX, RR_EXPLAIN_DOC);
+  if (status == RR_OK && r.failed) status = RR_EDOCS;
+  if (r.failed) {
+    if (r.msgs.len) r.msgs.s[r.msgs.len - 1] = '\0';
+    set_error(e, "%s", r.msgs.s);
+  }
+  result_free(&r);
   return status;
 }
 

@@ -435,6 +435,7 @@ static int gaz_find(lua_State *L) {
     lua_pushstring(L, entry_code(g, e));
     lua_setfield(L, -2, "code");
     lua_pushlstring(L, s + v[i].start, v[i].end - v[i].start);
+    if (is_doc) rr_trace_span(L, -1, v[i].start, v[i].end);
     lua_setfield(L, -2, "text");
     lua_pushinteger(L, (lua_Integer)v[i].start + 1);
     lua_setfield(L, -2, "first");

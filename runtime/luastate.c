@@ -207,6 +207,7 @@ lua_State *rr_lua_newstate(const char *stdlib_dir, const char *rules_dir, int ex
     free(g);
     return NULL;
   }
+  memset(lua_getextraspace(L), 0, LUA_EXTRASPACE);   /* Lua leaves it as it found it: rr_luactx_get uses it */
   lua_atpanic(L, panic);
   static const luaL_Reg libs[] = {
     {LUA_GNAME, luaopen_base}, {LUA_LOADLIBNAME, luaopen_package},

@@ -12,6 +12,9 @@
 
 static const char usage_text[] =
   "usage: rulerun [options] RULES.lua PATH...\n"
+  "       rulerun explain [options] RULES.lua REPORT [-o page.html] [--format html|text]\n"
+  "                     one report with the source of every row: an HTML page\n"
+  "                     (-o FILE) or the lines with row markers (text, stdout)\n"
   "\n"
   "Runs the Lua rule file RULES.lua over the reports in PATH (files, or\n"
   "directories walked recursively) and writes one CSV per table the rules\n"
@@ -38,6 +41,9 @@ static const char usage_text[] =
   "                     are stopped (default 1000000000: seconds of a tight\n"
   "                     loop; 0: no limit)\n"
   "      --max-memory MB  memory one worker's Lua state may hold (default 1024)\n"
+  "      --provenance   add _rule, _line and _offset columns to every table: the\n"
+  "                     rule that emitted the row, its line in the rule file, and\n"
+  "                     the byte offset in the report where the row was found\n"
   "      --yield FILE   write FILE, a CSV with one line per document: its rows\n"
   "                     per table, the rules that emitted nothing for it, its error\n"
   "  -q, --quiet        no summary at the end\n"
@@ -250,6 +256,7 @@ static int cmd_run(int argc, char **argv) {
     cli_usage_error("%s", c.nargs < 1 ? "no rule file given" : "no report file or directory given");
   c.opt.out_dir = c.out;
   c.opt.progress = c.progress;
+  c.opt.provenance = c.provenance;
   rr_engine *e = cli_engine(&c, c.args[0]);
   if (!e) return 2;
   int rc = rr_engine_run(e, (const char *const *)c.args + 1, (size_t)(c.nargs - 1));
@@ -261,6 +268,7 @@ static int cmd_run(int argc, char **argv) {
 
 int main(int argc, char **argv) {
   static const struct { const char *name; int (*fn)(int, char **); } commands[] = {
+    {"explain", cli_explain},
     {NULL, NULL}};
   for (int i = 0; argc > 1 && commands[i].name; i++)
     if (strcmp(argv[1], commands[i].name) == 0) return commands[i].fn(argc - 1, argv + 1);

@@ -53,6 +53,7 @@ typedef struct regex_state {   /* one per Lua state */
   const char *checked[CHECKED_RING];  /* valid UTF-8 strings, held in the registry's */
   size_t checked_len[CHECKED_RING];   /* RR_REGEX_CHECKED table so that no other */
   unsigned checked_next;              /* string can take their address */
+  const rr_luactx *ctx;               /* the state's (provenance: captures note their spans) */
 } regex_state;
 
 static int regex_state_gc(lua_State *L) {
@@ -78,6 +79,7 @@ static regex_state *state_get(lua_State *L) {
   pcre2_jit_stack_assign(st->mctx, NULL, st->jit_stack);
   pcre2_set_match_limit(st->mctx, MATCH_LIMIT);
   pcre2_set_depth_limit(st->mctx, DEPTH_LIMIT);
+  st->ctx = rr_luactx_get(L);
   lua_setfield(L, LUA_REGISTRYINDEX, RR_REGEX_STATE);
   return st;
 }
@@ -345,8 +347,13 @@ static rr_regex *check_regex(lua_State *L, int idx, int fidx) {
 /* Pushes capture i of the last match (false when unset). */
 static void push_capture(lua_State *L, rr_regex *re, const char *s, uint32_t i) {
   PCRE2_SIZE *ov = pcre2_get_ovector_pointer(re->md);
-  if (ov[2 * i] == PCRE2_UNSET) lua_pushboolean(L, 0);
-  else lua_pushlstring(L, s + ov[2 * i], ov[2 * i + 1] - ov[2 * i]);
+  if (ov[2 * i] == PCRE2_UNSET) {
+    lua_pushboolean(L, 0);
+    return;
+  }
+  lua_pushlstring(L, s + ov[2 * i], ov[2 * i + 1] - ov[2 * i]);
+  const rr_luactx *ctx = re->st->ctx;
+  if (ctx->trace && ctx->doc && s == ctx->doc->text.s) rr_trace_span(L, -1, ov[2 * i], ov[2 * i + 1]);
 }
 
 /* Pushes the captures, or the whole match when there are none. */

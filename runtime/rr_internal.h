@@ -162,6 +162,16 @@ typedef struct rr_luactx {
   rr_batch *batch;          /* where emit writes; NULL outside a document */
   const char *doc_path;     /* fills the file column */
   rr_buf *prints;           /* where print() writes during a document */
+  const rr_document *doc;   /* the document being processed (NULL outside one) */
+  const char *rule_name;    /* the rule running, and its line in the rule file */
+  int rule_line;
+  const char *rules_source; /* the rule file as Lua names it ("@path"): emit finds its line */
+  int trace;                /* provenance on: helpers note spans (trace.c) */
+  int provenance_cols;      /* --provenance: every row gets _rule, _line, _offset */
+  int trace_rows;           /* explain: every row is noted with its cells and span */
+  size_t trace_from;        /* where the running rule's last row was found */
+  uint32_t trace_recent[2 * 256];   /* the spans helpers noted last (a ring), for */
+  unsigned trace_next;              /* values cut out of what they returned */
   int quiet_load;           /* print() while the rule file loads says nothing (worker states
                                after the first: the rule file's top level runs in each) */
   int excel;
@@ -175,6 +185,8 @@ int rr_lua_print(lua_State *L);
 /* Monotonic seconds (cheap: no system call). */
 double rr_now(void);
 
+/* The state's context (created on first use).  The C modules need a state
+ * made by rr_lua_newstate (its extra space holds the context's address). */
 rr_luactx *rr_luactx_get(lua_State *L);
 void rr_batch_init(rr_batch *b, size_t ntables);
 void rr_batch_reset(rr_batch *b);
@@ -184,6 +196,23 @@ void rr_batch_rollback(rr_batch *b);
 void rr_batch_free(rr_batch *b);
 /* Appends one CSV field (quoted only where needed) to b. */
 int rr_csv_field(rr_buf *b, const char *s, size_t n, int excel);
+
+/* ---- provenance (trace.c) ------------------------------------------------ */
+/* Fresh notes for a new document (when ctx->trace is on). */
+void rr_trace_begin(lua_State *L);
+/* The string at idx was taken from the document's text [a, b). */
+void rr_trace_span(lua_State *L, int idx, size_t a, size_t b);
+/* A helper found kind ("heading", "section", "item", "table") at [a, b). */
+void rr_trace_mark(lua_State *L, const char *kind, size_t a, size_t b, const char *label, size_t label_len);
+/* The span [*a, *b) of a row from its cells (skip: the file column; from:
+ * where the rule's row before was): 1, or 0 when none is known. */
+int rr_trace_row_span(lua_State *L, const rr_document *d, const char *const *vals, const size_t *lens,
+                      int n, int skip, size_t from, size_t *a, size_t *b);
+/* explain: notes a row with its cells, rule, emit line and span. */
+void rr_trace_row(lua_State *L, const char *table, const rr_table_schema *sc, const char *const *vals,
+                  const size_t *lens, const char *rule, int line, int have_span, size_t a, size_t b);
+/* Pushes {marks = {...}, rows = {...}}: what was noted for the document. */
+void rr_trace_push(lua_State *L);
 
 /* ---- Lua state (luastate.c) --------------------------------------------- */
 /* A state with the libraries rules may use (all of them with allow_io, else
@@ -224,7 +253,7 @@ int luaopen_rulerun_gazetteer(lua_State *L);
 /* One temp file per table beside its target, renamed into place by commit. */
 typedef struct rr_sink rr_sink;
 rr_sink *rr_sink_open(const char *out_dir, const rr_table_schema *tables, int ntables,
-                      int excel, char *err, size_t errlen);
+                      int excel, int provenance, char *err, size_t errlen);
 int rr_sink_write(rr_sink *s, const rr_batch *b);            /* 0, or -1: write error */
 int rr_sink_commit(rr_sink *s, char *err, size_t errlen);     /* closes s; 0 or -1 */
 void rr_sink_abort(rr_sink *s);                               /* removes the temps, closes s */

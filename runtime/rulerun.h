@@ -46,6 +46,9 @@ typedef struct rr_options {
   void *message_ud;
   const char *yield_path;  /* if set, a CSV with one line per document: its rows per table, the
                               rules that emitted nothing for it, its error (written atomically) */
+  int provenance;          /* every row gets _rule, _line and _offset columns: the rule that
+                              emitted it, the rule file's line, and the byte offset in the report
+                              (0-based) where it was found (empty when not known) */
 } rr_options;
 
 typedef struct rr_stats {
@@ -83,6 +86,15 @@ int rr_engine_run(rr_engine *e, const char *const *paths, size_t npaths);
 typedef void (*rr_rows_fn)(void *ud, const char *table, const char *csv, size_t len);
 int rr_engine_process(rr_engine *e, const char *name, const char *data, size_t len,
                       rr_rows_fn fn, void *ud);
+
+/* Runs the loaded rules over the report at path in the calling thread with
+ * provenance on, and renders where each row came from: format "html" (one
+ * self-contained page: the text with each row's span highlighted, the
+ * headings, sections, list items and tables the helpers found, page
+ * furniture greyed, the rows per table) or "text" (the lines with row
+ * markers).  *out is malloc'd (the caller frees it), *len its length.
+ * RR_EDOCS when a rule failed on it (the page says so too). */
+int rr_engine_explain(rr_engine *e, const char *path, const char *format, char **out, size_t *len);
 
 /* Stops a run: the workers finish the rule they are in (a Lua rule at its
  * next instruction), no output is changed and rr_engine_run returns

@@ -470,6 +470,19 @@ static int next_inline(const rr_document *d, const rr_furniture *f, const span *
 /* Pushes a section table; pos and stop are the body's bytes [pos, stop). */
 static void push_section(lua_State *L, int docidx, const span *heading, size_t line,
                          size_t first, size_t last, span inl, size_t pos, size_t stop, int in_line) {
+  if (rr_luactx_get(L)->trace) {
+    rr_trace_mark(L, "section", pos, stop > pos ? stop : pos, heading ? heading->s : NULL, heading ? heading->len : 0);
+    const rr_document *d = rr_document_check(L, docidx);
+    if (heading && line >= 1 && line <= d->text.nlines) {      /* the heading's own line or, inline, its name */
+      size_t ha = in_line ? (pos > heading->len ? pos - heading->len : 0) : d->text.lines[line - 1];
+      size_t hb = in_line ? pos : d->text.lines[line] - 1;
+      if (in_line) {
+        const char *p = memmem(d->text.s + (pos > 64 ? pos - 64 : 0), pos - (pos > 64 ? pos - 64 : 0), heading->s, heading->len);
+        if (p) ha = (size_t)(p - d->text.s), hb = ha + heading->len;
+      }
+      rr_trace_mark(L, "heading", ha, hb, heading->s, heading->len);
+    }
+  }
   lua_createtable(L, 0, 10);
   lua_pushvalue(L, docidx);
   lua_setfield(L, -2, "doc");
@@ -603,6 +616,9 @@ typedef struct itemizer {
   rr_regex *split;          /* NULL: no splitting */
   int out;                  /* result table index */
   lua_Integer n;
+  const char *text;         /* provenance: what lines come from (NULL: not a document's, or off), */
+  size_t text_at;           /* at this offset in the document */
+  size_t cur_a, cur_b;      /* the span of the document the current item's text came from */
 } itemizer;
 
 static int box_gc(lua_State *L) {
@@ -623,10 +639,17 @@ static span trim_item(span x) {
   }
 }
 
-static void add_item(itemizer *it, span x) {
+/* with provenance, the item's span: from where its text starts in the
+ * document (at of its item's) to the end of the item's text there */
+static void add_item(itemizer *it, span x, size_t at) {
   x = trim_item(x);
   if (!x.len) return;
   lua_pushlstring(it->L, x.s, x.len);
+  if (it->text) {
+    size_t a = it->cur_a + at, b = a + x.len < it->cur_b ? a + x.len : it->cur_b;
+    rr_trace_span(it->L, -1, a, b);
+    rr_trace_mark(it->L, "item", a, b, NULL, 0);
+  }
   lua_rawseti(it->L, it->out, ++it->n);
 }
 
@@ -642,18 +665,18 @@ static void flush_item(itemizer *it) {
   it->cur->len = w;
   span all = {it->cur->s, it->cur->len};
   if (!it->split) {
-    add_item(it, all);
+    add_item(it, all, 0);
     return;
   }
   size_t pos = 0, piece = 0, ms, me;
   while (pos <= all.len && rr_regex_exec(it->L, it->split, all.s, all.len, pos, 1, &ms, &me)) {
     if (me == ms) { pos = me + 1; continue; }
     span p = {all.s + piece, ms - piece};
-    add_item(it, p);
+    add_item(it, p, piece);
     piece = pos = me;
   }
   span p = {all.s + piece, all.len - piece};
-  add_item(it, p);
+  add_item(it, p, piece);
 }
 
 static int is_word_byte(char c) {
@@ -671,10 +694,12 @@ static void add_line(itemizer *it, span line) {
     it->cur->len = 0;
     it->have = 1;
     if (!marked) content = raw;
+    if (it->text) it->cur_a = it->text_at + (size_t)(content.s - it->text);
   } else if (it->cur->len && is_word_byte(it->cur->s[it->cur->len - 1]) && is_word_byte(raw.s[0])) {
     if (rr_buf_add(it->cur, " ", 1)) luaL_error(it->L, "out of memory");
   }
   if (rr_buf_add(it->cur, content.s, content.len)) luaL_error(it->L, "out of memory");
+  if (it->text) it->cur_b = it->text_at + (size_t)(content.s - it->text) + content.len;
 }
 
 /* Reads items options at opts (split = regex) and pushes the regex (if
@@ -748,17 +773,26 @@ static int sec_items(lua_State *L) {
   lua_Integer first = lua_tointeger(L, 4), last = lua_tointeger(L, 5);
   itemizer it;
   size_t a, b;
+  int trace = rr_luactx_get(L)->trace;
   if (section_span(L, d, &a, &b)) {   /* an inline section: its items, cut at sibling markers */
     itemizer_init(L, &it, 2);
+    if (trace) it.text = d->text.s;
     add_span_items(&it, d->text.s, a, b);
     return itemize_done(L, &it);
   }
   itemizer_init(L, &it, 2);
-  if (lua_type(L, 6) == LUA_TSTRING) {
+  if (lua_type(L, 6) == LUA_TSTRING) {   /* the heading line's text after its colon: at sec.pos */
     size_t n;
     const char *s = lua_tolstring(L, 6, &n);
+    if (trace) {
+      lua_getfield(L, 1, "pos");
+      it.text = s;
+      it.text_at = (size_t)(lua_tointeger(L, -1) - 1);
+      lua_pop(L, 1);
+    }
     add_line(&it, (span){s, n});
   }
+  if (trace) it.text = d->text.s, it.text_at = 0;
   for (lua_Integer i = first < 1 ? 1 : first; i <= last && (size_t)i <= d->text.nlines; i++)
     add_line(&it, doc_line(d, (size_t)i));
   return itemize_done(L, &it);

@@ -12,7 +12,9 @@ lua = open(os.path.join(root, "stdlib", "rulerun.lua"), encoding="utf-8").read()
 modules = os.path.join(root, "stdlib", "rulerun")
 for f in sorted(os.listdir(modules)) if os.path.isdir(modules) else []:
     if f.endswith(".lua"):
-        lua += "\n" + open(os.path.join(modules, f), encoding="utf-8").read()
+        text = open(os.path.join(modules, f), encoding="utf-8").read()
+        if re.search(r"^return function\(M", text, re.M):   # a module of its own (explain) is not rr's
+            lua += "\n" + text
 
 names = set(re.findall(r"^function M\.(\w+)", lua, re.M))
 table = re.search(r"^local M = \{(.*?)^\}", lua, re.M | re.S).group(1)
