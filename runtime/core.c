@@ -61,8 +61,12 @@ void rr_batch_free(rr_batch *b) {
 /* ---- CSV ------------------------------------------------------------------ */
 
 int rr_csv_field(rr_buf *b, const char *s, size_t n, int excel) {
-  /* --excel: a spreadsheet would run =, +, -, @ (and tab/CR) at the start as a formula */
-  int guard = excel && n && strchr("=+-@\t\r", s[0]) != NULL;
+  int kind = excel ? rr_cell_kind(s, n).kind : RR_CELL_TEXT;
+  if (kind == RR_CELL_CODE)    /* a formula giving the text: the zeros stay */
+    return rr_buf_add(b, "\"=\"\"", 4) || rr_buf_add(b, s, n) || rr_buf_add(b, "\"\"\"", 3);
+  /* --excel: a spreadsheet would run =, +, -, @ (and tab/CR) at the start as a
+   * formula; a plain number (-1.35) is no formula and stays a number */
+  int guard = excel && n && kind != RR_CELL_NUMBER && strchr("=+-@\t\r", s[0]) != NULL;
   /* RFC 4180 quoting, and also around leading/trailing blanks, which some readers trim */
   int quote = n && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t');
   for (size_t i = 0; i < n && !quote; i++)

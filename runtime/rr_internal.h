@@ -194,8 +194,25 @@ void rr_batch_reset(rr_batch *b);
 void rr_batch_mark(rr_batch *b);
 void rr_batch_rollback(rr_batch *b);
 void rr_batch_free(rr_batch *b);
-/* Appends one CSV field (quoted only where needed) to b. */
+/* Appends one CSV field (quoted only where needed) to b.  excel: the
+ * spreadsheet profile (docs/DECISIONS.md): a plain number as it is, a code
+ * a spreadsheet would turn into a number as ="000977", other cells that
+ * start like a formula guarded with '. */
 int rr_csv_field(rr_buf *b, const char *s, size_t n, int excel);
+
+/* ---- what a cell is to a spreadsheet (cells.c) ---------------------------- */
+enum { RR_CELL_TEXT = 0, RR_CELL_NUMBER, RR_CELL_CODE, RR_CELL_DATE };
+typedef struct rr_cell {
+  int kind;
+  int percent;            /* NUMBER: written with a trailing % */
+  int decimals;           /* NUMBER: digits after the point */
+  int year, month, day;   /* DATE */
+} rr_cell;
+/* NUMBER: read back as the same number (-1.35, 2.5e3, 12%; at most 15
+ * significant digits, no leading zero); CODE: digits a spreadsheet would
+ * change as a number (000977, or more than 15 digits); DATE: YYYY-MM-DD;
+ * else TEXT (000977.SZ, 1,234, -). */
+rr_cell rr_cell_kind(const char *s, size_t n);
 
 /* ---- provenance (trace.c) ------------------------------------------------ */
 /* Fresh notes for a new document (when ctx->trace is on). */

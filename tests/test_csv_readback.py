@@ -5,7 +5,8 @@ A rule emits fields that break naive CSV (commas, quotes, newlines, leading
 = + - @, leading zeros, long digit strings, blanks at either end, CJK
 punctuation); reading the output with csv.reader must give every field back
 byte for byte.  With --excel the only change is the quote that stops a
-spreadsheet running a cell as a formula (and the BOM and CRLF)."""
+spreadsheet running a cell as a formula, and the ="..." that keeps a code's
+leading zeros (and the BOM and CRLF); a plain number is never guarded."""
 import csv
 import os
 import subprocess
@@ -15,8 +16,19 @@ import tempfile
 RULERUN = sys.argv[1]
 FIELDS = ["a,b", 'say "hi"', "two\nlines", "cr\rinside", "=SUM(A1:A9)", "+86 10 1234", "-5%", "@cmd",
           "007", "000001", "12345678901234567890", "6.0E+3", " padded ", "\ttabbed", "中文，逗号；分号",
-          "", "'quoted'", "back\\slash", "a\r\nb", "end,"]
+          "", "'quoted'", "back\\slash", "a\r\nb", "end,", "-1.35", "0.5", "000977.SZ", "002371", "-0",
+          "+3", "1.5e-3", "-", "-.5", "2025-03-07"]
 GUARDED = ("=", "+", "-", "@", "\t", "\r")
+NUMBERS = {"-5%", "6.0E+3", "-1.35", "0.5", "-0", "+3", "1.5e-3"}     # never guarded
+CODES = {"007", "000001", "12345678901234567890", "002371"}              # ="..." in --excel
+
+
+def excel_cell(v):
+    if v in CODES:
+        return f'="{v}"'
+    if v.startswith(GUARDED) and v not in NUMBERS:
+        return "'" + v
+    return v
 
 tmp = tempfile.mkdtemp(prefix="rr-csv-")
 lua_list = ", ".join("'" + "".join(f"\\{b}" for b in f.encode()) + "'" for f in FIELDS)
@@ -53,8 +65,8 @@ for excel in (False, True):
     check(rows[0] == ["file", "i", "value"], "header", rows[0])
     check(len(rows) == len(FIELDS) + 1, "one row per field", len(rows))
     for (name, i, value), want in zip(rows[1:], FIELDS):
-        if excel and want.startswith(GUARDED):
-            want = "'" + want
+        if excel:
+            want = excel_cell(want)
         check(name == 'a,"b".txt' and value == want, f"{'excel' if excel else 'plain'} field {i} {want!r}",
               f"got {name!r} {value!r}")
     if excel:

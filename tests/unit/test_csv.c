@@ -46,8 +46,24 @@ int main(void) {
   CHECK(rr_csv_field(&x, "=1+1", 4, 1) == 0);
   rr_buf_add(&x, "|", 1);
   CHECK(rr_csv_field(&x, "-5,3", 4, 1) == 0);
+  rr_buf_add(&x, "|", 1);
+  CHECK(rr_csv_field(&x, "-1.35", 5, 1) == 0);      /* a number is no formula */
+  rr_buf_add(&x, "|", 1);
+  CHECK(rr_csv_field(&x, "000977", 6, 1) == 0);     /* a code keeps its zeros */
+  rr_buf_add(&x, "|", 1);
+  CHECK(rr_csv_field(&x, "000977", 6, 0) == 0);     /* the default profile writes it bare */
   rr_buf_add(&x, "", 1);
-  CHECK_STR(x.s, "'=1+1|\"'-5,3\"");
+  CHECK_STR(x.s, "'=1+1|\"'-5,3\"|-1.35|\"=\"\"000977\"\"\"|000977");
+
+  /* what a cell is to a spreadsheet */
+  static const struct { const char *s; int kind; } kinds[] = {
+    {"-1.35", RR_CELL_NUMBER}, {"0", RR_CELL_NUMBER}, {"0.5", RR_CELL_NUMBER}, {"12%", RR_CELL_NUMBER},
+    {"2.5e3", RR_CELL_NUMBER}, {"123456789012345", RR_CELL_NUMBER}, {"000977", RR_CELL_CODE},
+    {"1234567890123456", RR_CELL_CODE}, {"2025-03-07", RR_CELL_DATE}, {"2025-02-29", RR_CELL_TEXT},
+    {"000977.SZ", RR_CELL_TEXT}, {"1,234", RR_CELL_TEXT}, {"-", RR_CELL_TEXT}, {"1.", RR_CELL_TEXT},
+    {"-007", RR_CELL_TEXT}, {"", RR_CELL_TEXT}, {"1.2345678901234567", RR_CELL_TEXT}};
+  for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
+    CHECK(rr_cell_kind(kinds[i].s, strlen(kinds[i].s)).kind == kinds[i].kind);
   rr_buf_free(&b);
   rr_buf_free(&x);
   return CHECK_DONE();
