@@ -294,23 +294,35 @@ static void put_utf8(rr_buf *b, unsigned long cp) {
   if (k > 0) rr_buf_add(b, tmp, (size_t)k);
 }
 
+static int ascii_alnum(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
 /* Cell text: tags dropped (<br> becomes a space), entities decoded, white
- * space folded to one space.  Written to the arena; returns the cell. */
+ * space folded to one space; a line wrapped inside a cell (a PDF's page
+ * width) is joined as rr.join_lines does: no space, except between two
+ * ASCII letters or digits.  Written to the arena; returns the cell. */
 static cell html_text(grid *g, const char *s, size_t n) {
   rr_buf *b = &g->arena;
   size_t off = b->len;
-  int space = 0;
+  int space = 0, wrap = 0, tag = 0;   /* white space seen; a line end in it; a tag in it */
   for (size_t i = 0; i < n;) {
     char c = s[i];
     if (c == '<') {
       const char *gt = memchr(s + i, '>', n - i);
       i = gt ? (size_t)(gt - s) + 1 : n;
-      space = 1;
+      space = tag = 1;
       continue;
     }
-    if (is_blank(c)) { space = 1; i++; continue; }
-    if (space && b->len > off) rr_buf_add(b, " ", 1);
-    space = 0;
+    if (is_blank(c)) {
+      space = 1;
+      wrap |= c == '\n';
+      i++;
+      continue;
+    }
+    if (space && b->len > off && !(wrap && !tag && !(ascii_alnum(b->s[b->len - 1]) && ascii_alnum(c))))
+      rr_buf_add(b, " ", 1);
+    space = wrap = tag = 0;
     if (c == '&') {
       const char *semi = memchr(s + i, ';', n - i < 12 ? n - i : 12);
       if (semi) {

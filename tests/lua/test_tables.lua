@@ -79,6 +79,10 @@ T.eq(h.rows[1], { "白酒", "600519.SH", "1.2%", "-3.4%" }, "html row")
 T.eq(h.rows[2], { "白酒", "000858.SZ", "2.0%", "5.1%" }, "rowspan repeated below, numeric entity")
 T.eq(h.rows[3], { "食品 & 饮料 调味品", "603288.SH", "停牌", "停牌" }, "entities, <br>, colspan in the body")
 T.eq(html:sub(h.stop - 8, h.stop - 1), "</table>", "html stop after </table>")
+local wrapped = tables.parse("<table><tr><td>板块</td><td>公司</td><td>说明</td><td>PE</td></tr><tr><td>白\n酒</td>"
+  .. "<td>海天 \n味业</td><td>Scaling\nLaw 与 AI\n应用</td><td>22.1</td></tr></table>")
+T.eq(wrapped.rows[1], { "白酒", "海天味业", "Scaling Law 与 AI应用", "22.1" },
+  "a line wrapped inside a cell (a PDF's page width) joins as rr.join_lines does")
 local th = tables.parse("<table><tr><th>名称</th><th>说明</th></tr><tr><td>买入</td><td>涨幅15%以上</td></tr></table>")
 T.eq(th.header, { "名称", "说明" }, "<th> row is the header")
 T.eq(th.rows, { { "买入", "涨幅15%以上" } }, "text-only body after a <th> header")
