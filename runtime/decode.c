@@ -4,7 +4,7 @@
  *   --encoding NAME          that encoding and nothing else;
  *   a UTF-8 BOM              UTF-8 (the BOM is dropped);
  *   a UTF-16 LE or BE BOM    UTF-16 of that byte order;
- *   a NUL byte               binary: skipped (images, PDFs, UTF-16 without a BOM);
+ *   a NUL byte               binary: skipped (images, UTF-16 without a BOM; PDFs are read before, pdf.c);
  *   valid UTF-8              UTF-8, read in place (the common case costs nothing more);
  *   valid GB18030            GB18030, a superset of GBK and GB2312 (Chinese Windows),
  *                            unless the bytes before the first bad one hold

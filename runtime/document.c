@@ -106,6 +106,78 @@ static int doc_is_furniture(lua_State *L) {
   return 1;
 }
 
+/* ---- pages: form feeds in the original (PDFs, pdftotext's text files) ---- */
+typedef struct doc_pages {
+  uint32_t *start;    /* normalised offset where each page starts; start[0] == 0 */
+  size_t n;
+} doc_pages;
+
+static int pages_gc(lua_State *L) {
+  doc_pages *p = lua_touserdata(L, 1);
+  free(p->start);
+  p->start = NULL;
+  return 0;
+}
+
+/* The document's pages, found on first use and cached with it. */
+static const doc_pages *document_pages(lua_State *L, int idx) {
+  rr_document *d = rr_document_check(L, idx);
+  idx = lua_absindex(L, idx);
+  push_cache(L, idx);
+  doc_pages *p;
+  if (lua_getfield(L, -1, "pages") == LUA_TUSERDATA) {
+    p = lua_touserdata(L, -1);
+  } else {
+    lua_pop(L, 1);
+    p = rr_new_scratch(L, sizeof *p, pages_gc);
+    size_t cap = 16;
+    if (!(p->start = malloc(cap * sizeof *p->start))) luaL_error(L, "out of memory");
+    p->start[p->n++] = 0;
+    for (const char *s = d->orig, *end = s + d->orig_len; (s = memchr(s, '\f', (size_t)(end - s))); s++) {
+      size_t at = rr_text_norm_offset(&d->text, (size_t)(s + 1 - d->orig));
+      if (at >= d->text.len) continue;   /* pdftotext ends every page with \f: no page after the last */
+      if (p->n == cap) {
+        uint32_t *v = realloc(p->start, 2 * cap * sizeof *v);
+        if (!v) luaL_error(L, "out of memory");
+        p->start = v;
+        cap *= 2;
+      }
+      p->start[p->n++] = (uint32_t)at;
+    }
+    lua_pushvalue(L, -1);
+    lua_setfield(L, -3, "pages");
+  }
+  lua_pop(L, 2);                 /* the cache keeps it */
+  return p;
+}
+
+/* doc:page_at(pos) -> the number of the page holding byte pos (1 for a text without form feeds) */
+static int doc_page_at(lua_State *L) {
+  lua_Integer pos = luaL_checkinteger(L, 2);
+  const doc_pages *p = document_pages(L, 1);
+  if (pos < 1 || (size_t)pos > rr_document_check(L, 1)->text.len) return 0;
+  size_t lo = 0, hi = p->n;            /* last page starting at or before pos - 1 */
+  while (hi - lo > 1) {
+    size_t mid = (lo + hi) / 2;
+    if (p->start[mid] <= (size_t)pos - 1) lo = mid; else hi = mid;
+  }
+  lua_pushinteger(L, (lua_Integer)lo + 1);
+  return 1;
+}
+
+/* doc:page_span(i) -> first and last byte position of page i */
+static int doc_page_span(lua_State *L) {
+  lua_Integer i = luaL_checkinteger(L, 2);
+  const doc_pages *p = document_pages(L, 1);
+  rr_document *d = rr_document_check(L, 1);
+  if (i < 1 || (size_t)i > p->n) return 0;
+  size_t a = p->start[i - 1], b = (size_t)i < p->n ? p->start[i] : d->text.len;
+  while (b > a && d->text.s[b - 1] == '\n') b--;   /* the line end before the next page */
+  lua_pushinteger(L, (lua_Integer)a + 1);
+  lua_pushinteger(L, (lua_Integer)b);
+  return 2;
+}
+
 /* Line i (1-based) as [a, b) byte offsets; 0 if out of range. */
 static int line_span(const rr_text *t, lua_Integer i, size_t *a, size_t *b) {
   if (i < 1 || (size_t)i > t->nlines) return 0;
@@ -229,7 +301,7 @@ static int doc_tostring(lua_State *L) {
   return 1;
 }
 
-/* Fields: path, text (made once), nlines, size (bytes of the text), vars (a table rules may share per document). */
+/* Fields: path, text (made once), nlines, size (bytes of the text), pages, vars (a table rules may share per document). */
 static int doc_index(lua_State *L) {
   rr_document *d = rr_document_check(L, 1);
   lua_getmetatable(L, 1);                  /* methods first: they are most of the lookups */
@@ -244,6 +316,8 @@ static int doc_index(lua_State *L) {
     lua_pushinteger(L, (lua_Integer)d->text.nlines);
   } else if (strcmp(k, "size") == 0) {
     lua_pushinteger(L, (lua_Integer)d->text.len);
+  } else if (strcmp(k, "pages") == 0) {
+    lua_pushinteger(L, (lua_Integer)document_pages(L, 1)->n);
   } else if (strcmp(k, "text") == 0 || strcmp(k, "vars") == 0) {
     push_cache(L, 1);
     if (lua_getfield(L, -1, k) == LUA_TNIL) {
@@ -380,7 +454,8 @@ static int text_window(lua_State *L) {
 static const luaL_Reg doc_methods[] = {
   {"line", doc_line}, {"lines", doc_lines}, {"sub", doc_sub}, {"line_at", doc_line_at},
   {"line_span", doc_line_span}, {"original", doc_original}, {"orig_offset", doc_orig_offset},
-  {"furniture", doc_furniture}, {"is_furniture", doc_is_furniture}, {NULL, NULL}};
+  {"furniture", doc_furniture}, {"is_furniture", doc_is_furniture}, {"page_at", doc_page_at},
+  {"page_span", doc_page_span}, {NULL, NULL}};
 
 static const luaL_Reg doc_meta[] = {
   {"__index", doc_index}, {"__len", doc_len}, {"__gc", doc_gc}, {"__close", doc_gc},

@@ -476,9 +476,22 @@ static void process(rr_engine *e, lua_State *L, const char *path, const char *re
     bytes = owned;
   }
   r->bytes = nbytes;
+  const char *encoding = e->opt.encoding;
+  char *pdf_text = NULL;
+  if (rr_pdf_is(bytes, nbytes)) {        /* its text, as UTF-8 whatever --encoding says */
+    char why[512];
+    size_t npages;
+    if (rr_pdf_text(bytes, nbytes, &pdf_text, &nbytes, &npages, why, sizeof why) != 0) {
+      result_fail(r, 0, "%s: %s, skipped", rel, why);
+      free(owned);
+      return;
+    }
+    bytes = pdf_text;
+    encoding = "UTF-8";
+  }
   rr_decoded dec;
   double t1 = prof->on ? rr_now() : 0;
-  int rc = rr_decode(bytes, nbytes, e->opt.encoding, &dec);
+  int rc = rr_decode(bytes, nbytes, encoding, &dec);
   if (prof->on) {
     prof->read += t1 - t0;
     prof->normalize += rr_now() - t1;
@@ -499,6 +512,7 @@ static void process(rr_engine *e, lua_State *L, const char *path, const char *re
                rc == RR_DECODE_ETOOBIG ? "too big" : "out of memory");
   }
   rr_decoded_free(&dec);
+  free(pdf_text);
   free(owned);
 }
 

@@ -152,7 +152,9 @@ void cli_parse(int argc, char **argv, cli *c) {
       case OPT_WATCH: c->watch = 1; break;
       case OPT_PROVENANCE: c->provenance = 1; break;
       case 'h': fputs(usage_text, stdout); exit(0);
-      case OPT_VERSION: printf("rulerun %s\n", rr_version()); exit(0);
+      case OPT_VERSION:
+        printf("rulerun %s\nfeatures: %s\n", rr_version(), *rr_features() ? rr_features() : "none (no pdf, no xlsx)");
+        exit(0);
       case '?':
         if (optopt) {
           char o[2] = {(char)optopt, 0};

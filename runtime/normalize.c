@@ -371,6 +371,22 @@ size_t rr_text_orig_offset(const rr_text *t, size_t pos) {
   return o;
 }
 
+size_t rr_text_norm_offset(const rr_text *t, size_t orig) {
+  if (!t->nmap || t->map[1] > orig) {   /* before the first checkpoint both run together */
+    size_t o = orig;
+    if (t->nmap && o > t->map[0]) o = t->map[0];
+    return o < t->len ? o : t->len;
+  }
+  size_t lo = 0, hi = t->nmap;          /* last checkpoint with original offset <= orig */
+  while (hi - lo > 1) {
+    size_t mid = (lo + hi) / 2;
+    if (t->map[2 * mid + 1] <= orig) lo = mid; else hi = mid;
+  }
+  size_t o = t->map[2 * lo] + (orig - t->map[2 * lo + 1]);
+  if (lo + 1 < t->nmap && o > t->map[2 * lo + 2]) o = t->map[2 * lo + 2];   /* inside what was dropped */
+  return o < t->len ? o : t->len;
+}
+
 void rr_text_free(rr_text *t) {
   free(t->s);
   free(t->map);

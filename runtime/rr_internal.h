@@ -45,6 +45,8 @@ int rr_normalize(const char *in, size_t n, rr_text *out, size_t *bad);
 void rr_text_free(rr_text *t);
 /* The original byte offset of normalised offset pos. */
 size_t rr_text_orig_offset(const rr_text *t, size_t pos);
+/* The normalised offset of original offset orig (where dropped bytes would have been). */
+size_t rr_text_norm_offset(const rr_text *t, size_t orig);
 /* How many bytes at the start of s[0..n) are valid UTF-8. */
 size_t rr_utf8_valid_prefix(const char *s, size_t n);
 /* A code point that begins at s (valid UTF-8 assumed); *len its byte length. */
@@ -74,6 +76,15 @@ int rr_encoding_is_utf8(const char *name);
  * without memory): decoded as GB18030 (names from Chinese Windows), else
  * with each bad byte as \xNN. */
 char *rr_utf8_name(const char *name);
+
+/* ---- PDF (pdf.c) ------------------------------------------------------------ */
+/* Whether the bytes are a PDF (its header in the first 1024 bytes). */
+int rr_pdf_is(const char *s, size_t n);
+/* The text of the PDF in[0..n): pages in reading order, a form feed between
+ * two pages, a line end at the end; *text is malloc'd and NUL-terminated.
+ * 0, or -1 with why ("an encrypted PDF ...", "a damaged PDF ...", no text,
+ * or a build without poppler). */
+int rr_pdf_text(const char *in, size_t n, char **text, size_t *len, size_t *npages, char *why, size_t whylen);
 
 /* ---- Lua helpers (luastate.c) -------------------------------------------- */
 /* Pushes a zeroed userdata of size bytes whose finaliser is gc: C memory

@@ -107,6 +107,8 @@ const rr_stats *rr_engine_stats(const rr_engine *e);
 void rr_engine_free(rr_engine *e);
 
 const char *rr_version(void);
+/* The optional parts this build has, space-separated: "pdf" (poppler), "xlsx" (libxlsxwriter). */
+const char *rr_features(void);
 
 #ifdef __cplusplus
 }
