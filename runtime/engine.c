@@ -856,15 +856,21 @@ static void report_repeats(rr_engine *e) {
   }
 }
 
-static void deliver(run *ru, size_t idx, doc_result *r) {
-  rr_engine *e = ru->e;
-  for (char *line = r->prints.s, *end = line + r->prints.len; line && line < end;) {
+/* The print() lines of a document's rules, as messages. */
+static void deliver_prints(rr_engine *e, rr_buf *prints) {
+  if (!prints->s) return;
+  for (char *line = prints->s, *end = line + prints->len; line < end;) {
     char *nl = memchr(line, '\n', (size_t)(end - line));
     *nl = '\0';
     message(e, 0, line);
     line = nl + 1;
   }
-  for (char *line = r->msgs.s, *end = line + r->msgs.len, *key = r->keys.s; line && line < end;) {
+}
+
+static void deliver(run *ru, size_t idx, doc_result *r) {
+  rr_engine *e = ru->e;
+  deliver_prints(e, &r->prints);
+  for (char *line = r->msgs.s, *end = line ? line + r->msgs.len : NULL, *key = r->keys.s; line && line < end;) {
     char *nl = memchr(line, '\n', (size_t)(end - line)), *knl = key ? strchr(key, '\n') : NULL;
     *nl = '\0';
     size_t klen = knl ? (size_t)(knl - key) : 0;
@@ -1212,12 +1218,7 @@ int rr_engine_process(rr_engine *e, const char *name, const char *data, size_t l
   process(e, e->L0, name, name, data, len, &r);
   for (int i = 0; i < e->ntables && (size_t)i < r.batch.ntables; i++)
     if (r.batch.rows[i] && fn) fn(ud, e->table_names[i], r.batch.tables[i].s, r.batch.tables[i].len);
-  for (char *line = r.prints.s, *end = line + r.prints.len; line && line < end;) {
-    char *nl = memchr(line, '\n', (size_t)(end - line));
-    *nl = '\0';
-    message(e, 0, line);
-    line = nl + 1;
-  }
+  deliver_prints(e, &r.prints);
   int status = RR_OK;
   if (r.failed) {
     if (r.msgs.len) r.msgs.s[r.msgs.len - 1] = '\0';
