@@ -250,21 +250,33 @@ end
 -- ---- publication date --------------------------------------------------------
 -- Where reports print their date, most certain first:
 --  1. after a label anywhere: 发布日期, 发布时间, 报告日期, 报告时间, 发布于,
---     [Table_Date] (a bare 日期 heads price data too);
---  2. the head block (first HEAD_BYTES): its first date in 年月日 (dotted and
---     dashed dates there are related reports' and charts'), unless a year
---     and month alone ("2021年4月") come first - then the report has no day;
---  3. the first date of the first PADDED_BYTES written with two-digit month
---     and day ("2020年12月29日"), as head blocks print them (running text
---     writes "2020年1月19日").
--- Dates right after 截至, 截止, 数据, 收盘, 股价 … are data cut-offs, not the date.
-local DATE_LABEL = re.compile([[(?:发布日期|发布时间|报告日期|报告时间|发布于|Table_Date\])]])
-local HEAD_BYTES, PADDED_BYTES = 600, 8000
+--     and the template tags that name it ([Table_Date], Table_ReportDate,
+--     #createTime#);
+--  2. the cover: the first date of the head block (HEAD_BYTES) that stands on
+--     its own.  A date inside a sentence or a bracket is the body's (a data
+--     cut-off, an event, a related report's): it stands on its own unless a
+--     preposition, cut-off word, conjunction, opening bracket, title end or
+--     range dash comes right before it (截至, 于, 自, 为, 及, "(", 》, "…日-")
+--     or a comma, closing bracket, range dash or a word that goes on with the
+--     sentence right after it (", " ")" 起 以来 前 后 发布 召开 上旬 底 的 …).
+--     Where a year and month alone ("2021年4月") stand first in the first
+--     COVER_BYTES, the cover prints no day: no date, unless a full date
+--     stands there too (a title's "2020年10月…跟踪" before the date).
+-- Dotted, dashed and slashed dates count only when month and day use the
+-- same separator (2020.08.02, 2021-01-10).
+local DATE_LABEL = re.compile([[(?:发布日期|发布时间|报告日期|报告时间|发布于|Table_Date\]|Table_ReportDate|createTime)]])
+local COVER_BYTES, HEAD_BYTES = 600, 8000
 local FULL = [[((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日|((?:19|20)\d{2})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})(?![\d.])]]
-local LABELLED_DATE = re.compile([[^[\s:：|\]\[।\x{E000}-\x{F8FF}]{0,6}(?:]] .. FULL .. ")")
-local HEAD_DATE = re.compile([[((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?]])
-local PADDED_DATE = re.compile([[((?:19|20)\d{2})\s*年\s*(\d{2})\s*月\s*(\d{2})\s*日]])
-local CUT_OFF = re.compile([[(?:截至|截止|数据|收盘|股价|时间为|更新|至|自|于|为|始)\s*[:：]?\s*$]])
+local LABELLED_DATE = re.compile([[^[\s:：|\]\[#\d।\x{E000}-\x{F8FF}]{0,6}?(?:]] .. FULL .. ")")
+-- captures 1-3: 年月日; 4-7: y sep m d; 8-9: a year and month alone
+local HEAD_DATE = re.compile([[((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日|]] ..
+  [[(?<![\d.])((?:19|20)\d{2})\s*([-/.])\s*(\d{1,2})\s*\5\s*(\d{1,2})(?![\d.])|]] ..
+  [[(?<![\d.])((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月(?!\s*\d|份)]])
+local IN_TEXT_BEFORE = re.compile([[(?:截至|截止|数据|收盘|股价|时间为|更新|至|自|于|为|始|从|在|基于|以|到|及|和|与|、|预计|期间|本周|]] ..
+  [[(?:估值|数据|截止|截至|更新|统计|交易|出版)日期|[(（《~～]|(?:》|>>)\s*(?:[-—–]+|[,，])?|[,，]|[—–]|--|]] ..
+  [[(?:日|(?:19|20)\d{2}[./-]\d{1,2}[./-]\d{1,2})\s*-)\s*[:：]?\s*$]])
+local IN_TEXT_AFTER = re.compile([[^\s*(?:[,，、)）~～。;；]|[-—–]\s*\d|至|到|起|以来|之?前|之?后|发布|召开|举行|签署|公布|收盘|收市|]] ..
+  [[的|开始|上午|下午|晚|为止|止|期间|当地|左右|之间|披露|宣布|正式|上旬|中旬|下旬|初|底|末)]])
 
 local function iso(y, m, d)
   y, m, d = tonumber(y), tonumber(m), tonumber(d)
@@ -272,48 +284,50 @@ local function iso(y, m, d)
   return string.format("%04d-%02d-%02d", y, m, d)
 end
 
-local function cut_off(text, a)
-  return CUT_OFF:test((window(text, a - 15, a - 1)))
+-- Whether the date at a..b of text stands on its own (see above).
+local function stands_alone(text, a, b)
+  return not IN_TEXT_BEFORE:test((window(text, a - 24, a - 1))) and
+         not IN_TEXT_AFTER:test((window(text, b + 1, b + 18)))
 end
 
--- The date the report was published, as YYYY-MM-DD: "发布时间：2021-03-28",
--- "报告日期：2021年05月09日", "[Table_Date]…", the date in the head block.
--- nil when the report prints none, or only a year and month.  doc: a
--- document or a string.  Not a data cut-off ("截至2024年9月18日") nor a chart date.
-function M.report_date(doc)
+local function labelled_date(doc)
   local pos = 1
-  for _ = 1, 50 do                                  -- labelled
+  for _ = 1, 50 do
     local a, b = DATE_LABEL:find(doc, pos)
-    if not a then break end
+    if not a then return nil end
     local caps = { LABELLED_DATE:match((window(doc, b + 1, b + 40))) }
     local d = caps[1] and iso(caps[1], caps[2], caps[3]) or caps[4] and iso(caps[4], caps[5], caps[6])
     if d then return d end
     pos = b + 1
   end
+end
+
+local function cover_date(doc)
   local head = window(doc, 1, HEAD_BYTES)
-  pos = 1
-  while true do                                      -- head block
-    local found = { HEAD_DATE:find(head, pos) }
-    local a, b = found[1], found[2]
-    if not a then break end
-    if not cut_off(head, a) then
-      if found[3] and not found[5] then return nil end          -- year and month only
-      local d = iso(found[3], found[4], found[5])
-      if d then return d end
+  local pos, month_only = 1, false
+  while true do
+    local c = { HEAD_DATE:find(head, pos) }
+    local a, b = c[1], c[2]
+    if not a or (month_only and a > COVER_BYTES) then return nil end
+    if stands_alone(head, a, b) then
+      if c[10] then
+        if a <= COVER_BYTES then month_only = true end
+      else
+        local d = c[3] and iso(c[3], c[4], c[5]) or iso(c[6], c[8], c[9])
+        if d then return d end
+      end
     end
     pos = b + 1
   end
-  local text = window(doc, 1, PADDED_BYTES)
-  pos = 1
-  while true do                                      -- two-digit month and day
-    local a, b, y, m, d = PADDED_DATE:find(text, pos)
-    if not a then return nil end
-    if not cut_off(text, a) then
-      local v = iso(y, m, d)
-      if v then return v end
-    end
-    pos = b + 1
-  end
+end
+
+-- The date the report was published, as YYYY-MM-DD: "发布时间：2021-03-28",
+-- "报告日期：2021年05月09日", "[Table_Date]…", the cover's date.  nil when
+-- the report prints none, or only a year and month.  doc: a document or a
+-- string.  Not a data cut-off ("截至2024年9月18日"), an event in the text
+-- ("2021年1月15日,公司发布…") nor a related report's date ("《…》2021-03-07").
+function M.report_date(doc)
+  return labelled_date(doc) or cover_date(doc)
 end
 
 end

@@ -40,13 +40,36 @@ T.eq(rr.broker("报告版权属于安信证券股份有限公司。安信证券�
 T.eq(rr.broker("2016年加入东北证券研究所。本报告由东北证券股份有限公司制作"), "东北证券", "broker: 年加入 goes")
 T.eq(rr.broker("华泰证券研究所。曾就职于国信证券研究所。华泰证券股份有限公司"), "华泰证券", "broker: most mentions win")
 T.eq(rr.broker("某某证券报道"), nil, "broker: none")
-
 -- publication date
 T.eq(rr.report_date("[Table_Date]发布时间：2021-03-28[Table_Invest]"), "2021-03-28", "report_date: 发布时间 ISO")
 T.eq(rr.report_date(string.rep("行业研究正文。", 200) .. "报告发布日期2020年06月08日"), "2020-06-08", "report_date: 发布日期 deep in the text")
 T.eq(rr.report_date("证券研究报告2021年4月医药生物。截至2021年3月31日"), nil, "report_date: year and month only")
 T.eq(rr.report_date("截至2024年9月18日收盘，行业研究2024年09月19日"), "2024-09-19", "report_date: not the cut-off")
 T.eq(rr.report_date("相关报告2020.12.4。" .. string.rep("正文", 100) .. "2020年12月29日创新技术"), "2020-12-29", "report_date: head date, not a related report's")
+T.eq(rr.report_date("[Table_Author]#createTime1#2022年07月18日请务必阅读"), "2022-07-18", "report_date: #createTime# tag")
+T.eq(rr.report_date("Table_First|Table_ReportDate2019年11月05日Table_First|截止到2019年11月1日"), "2019-11-05",
+  "report_date: Table_ReportDate tag")
+-- the cover's date: the first date of the head block that stands on its own
+local summary = string.rep("行业景气持续回升，龙头公司盈利改善。", 60)       -- a summary column before the side panel
+T.eq(rr.report_date(summary .. "电子行业推荐(首次)材料专题报告风险评级：中风险国产替代空间广阔2022年3月7日投资要点：分析师：王某"),
+  "2022-03-07", "report_date: a cover date after the summary column")
+T.eq(rr.report_date("联系人张某SACNo.S0570500000001重点推荐股票名称股票代码投资评级甲公司000001CH8.52买入资料来源：某某研究预测" ..
+  "2022年4月06日│中国内地专题研究2022年3月国内出货量"), "2022-04-06", "report_date: month and day padded unevenly")
+T.eq(rr.report_date(rr.normalize("甲公司15.30谨慎增持资料来源：某某研究所股价数据为2016年5月31日收盘价增持——维持日期：2016年6月2日行业：医疗器械")),
+  "2016-06-02", "report_date: 日期： after the rating, not the price date")
+T.eq(rr.report_date("报告原因：定期报告2022年5月批签发数据跟踪维持评级5月单月批签发增长看好2022年6月18日行业研究/定期报告"),
+  "2022-06-18", "report_date: a title's year and month, then the cover's date")
+T.eq(rr.report_date("批签发：5月小品种增速较快某某证券研究发展中心2022年5月分析师：王某执业证号：S1250500000001其中，" ..
+  "2022年4月静丙批签发量为72万瓶。估值日期：2022年5月9日数据来源：wind"), nil, "report_date: a cover with a year and month only")
+T.eq(rr.report_date(rr.normalize("(852)280864382022年6月19日某某国际主题研究")), "2022-06-19", "report_date: glued to a phone number")
+T.eq(rr.report_date("行业周报|2022.11.07某某证券研究发展部核心观点"), "2022-11-07", "report_date: a dotted cover date")
+T.eq(rr.report_date("周报:关注面板涨价》2022-03-01《周报:存储触底》2022.02.20分析师:王某"), nil, "report_date: related reports' dates")
+T.eq(rr.report_date("相关报告\n- 1、功率需求有望重启——2022.06.26\n- 2、看好半导体——2022.06.23\n\n\n正文"), nil,
+  "report_date: related reports in lines")
+T.eq(rr.report_date(rr.normalize("事件：2022年3月1日，公司发布公告。新规将于2022年7月1日起实施。自2022年1月19日后无记录")), nil,
+  "report_date: events in the text")
+T.eq(rr.report_date(rr.normalize("投资要点市场行情回顾：本周（2022年3月21日-3月27日）沪指上涨。[Table_Author]2022年03月27日证券分析师")),
+  "2022-03-27", "report_date: a range is not the date")
 T.eq(rr.date("2024年09月19日"), "2024-09-19", "rr.date unchanged")
 
 -- industry rating
