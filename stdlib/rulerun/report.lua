@@ -199,51 +199,76 @@ end
 -- "XX证券版权".  Each such mention gives the characters before 证券; leading
 -- words glued on ("本报告由", "版权属于", "年加入") are shed by counting: the
 -- name grows from its last two characters one character to the left for as
--- long as most mentions agree on that character.
+-- long as most mentions agree on that character.  A name is a guess unless
+-- the report says it twice or once in a form that is its own: its research
+-- unit ("XX证券研究所", as it signs its charts and bylines) or its legal lines
+-- ("本报告由XX证券…", "版权归XX证券…", "XX证券股份有限公司(以下简称…)");
+-- a company named once in the text (a news item) is not the publisher, and
+-- two names said as often as each other leave it unsure.
 local BROKER_ANCHOR = re.compile([[证券(?:研究所|研究院|研究中心|研究发展中心|发展研究中心|股份有限公司|有限责任公司|有限公司|版权)]])
 local RUN_END = rx([[(<H>+)$]])
 local BROKER_LEAD = re.compile([[^.*(?:由|属于|均属|归|加入|进入|就职于|任职于|于|为|经|征得|仅供|声明|提示|部分|而使|年|月|日)]])
+local OWN_LEAD = re.compile([[(?:由|属于|均属|归|仅供)$]])
+local OWN_AFTER = re.compile([[^\s*\(\s*以下(?:简称|统称|称)]])
 local BROKER_MENTIONS = 400      -- enough to outvote other firms a report cites
 
 -- The broker that publishes the report, up to and including 证券: "中国银河证券"
 -- from "本报告由中国银河证券股份有限公司…" and "中国银河证券研究院".  nil when
--- the report names none in those forms.  s: a string or a document.
+-- the report names none in those forms, or names a firm once and not as its
+-- own.  s: a string or a document.
 function M.broker(s)
-  local runs, pos = {}, 1
+  local runs, order, pos = {}, {}, 1        -- run -> {n=, chars=, a=, b=, lead=} of its first mention
   for _ = 1, BROKER_MENTIONS do
     local a, b = BROKER_ANCHOR:find(s, pos)
     if not a then break end
     local run = RUN_END:match((window(s, a - 24, a - 1)))
-    if run then run = run:sub(#(BROKER_LEAD:match(run) or "") + 1) end
+    local lead = run and BROKER_LEAD:match(run)
+    if lead then run = run:sub(#lead + 1) end
     if run and #run >= 6 then
-      local chars = {}
-      for _, c in utf8.codes(run) do chars[#chars + 1] = utf8.char(c) end
-      runs[#runs + 1] = chars
+      local r = runs[run]
+      if r then r.n = r.n + 1
+      else
+        r = { n = 1, a = a, b = b, lead = lead, chars = {} }
+        for _, c in utf8.codes(run) do r.chars[#r.chars + 1] = utf8.char(c) end
+        runs[run], order[#order + 1] = r, r
+      end
     end
     pos = b + 1
   end
-  if #runs == 0 then return nil end
-  local function count(n, suffix)       -- mentions whose last n characters are suffix
-    local counts, best, best_n = {}, nil, 0
-    for _, r in ipairs(runs) do
-      if #r >= n then
-        local key = table.concat(r, "", #r - n + 1)
+  -- the most frequent ending of n characters among mentions ending in suffix
+  -- (nil on a tie), its count and the first mention that has it
+  local function count(n, suffix)
+    local counts, first = {}, {}
+    for _, r in ipairs(order) do
+      local chars = r.chars
+      if #chars >= n then
+        local key = table.concat(chars, "", #chars - n + 1)
         if suffix == nil or key:sub(-#suffix) == suffix then
-          counts[key] = (counts[key] or 0) + 1
-          if counts[key] > best_n or (counts[key] == best_n and key < best) then best, best_n = key, counts[key] end
+          counts[key] = (counts[key] or 0) + r.n
+          first[key] = first[key] or r
         end
       end
     end
-    return best, best_n
+    local best, best_n, tied = nil, 0, false
+    for key, c in pairs(counts) do
+      if c > best_n then best, best_n, tied = key, c, false
+      elseif c == best_n then tied = true end
+    end
+    if tied then return nil end
+    return best, best_n, first[best]
   end
-  local name, n = count(2)
+  local name, n, r = count(2)
   if not name then return nil end
   for len = 3, 6 do
-    local longer, m = count(len, name)
+    local longer, m, rl = count(len, name)
     if not longer or m * 5 < n * 3 then break end
-    name, n = longer, m
+    name, n, r = longer, m, rl
   end
-  if utf8.len(name) > 4 and n < 2 then return nil end     -- a long name seen once: unsure
+  if n < 2 then                                   -- seen once: its own form, or a guess
+    local own = s:sub(r.a, r.a + 8) == "证券研" or s:sub(r.a, r.a + 11) == "证券发展" or
+                (r.lead and OWN_LEAD:test(r.lead)) or OWN_AFTER:test((window(s, r.b + 1, r.b + 24)))
+    if not own or utf8.len(name) > 4 then return nil end
+  end
   return name .. "证券"
 end
 

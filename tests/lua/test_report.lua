@@ -40,6 +40,15 @@ T.eq(rr.broker("报告版权属于安信证券股份有限公司。安信证券�
 T.eq(rr.broker("2016年加入东北证券研究所。本报告由东北证券股份有限公司制作"), "东北证券", "broker: 年加入 goes")
 T.eq(rr.broker("华泰证券研究所。曾就职于国信证券研究所。华泰证券股份有限公司"), "华泰证券", "broker: most mentions win")
 T.eq(rr.broker("某某证券报道"), nil, "broker: none")
+-- a name is a guess unless the report says it twice or as its own
+T.eq(rr.broker("莱茵咨询有限公司医药周报。新股：上交所主板：甲乙证券股份有限公司，深交所创业板：丙丁医疗股份有限公司"), nil,
+  "broker: one mention in the text is not the publisher")
+T.eq(rr.broker("正文。本报告版权归丙丁证券股份有限公司所有，未经许可不得转载"), "丙丁证券", "broker: one mention as the report's own")
+T.eq(rr.broker("风险提示戊己证券股份有限公司(以下简称“我公司”)具备证券投资咨询业务资格"), "戊己证券", "broker: (以下简称 …) is its own")
+T.eq(rr.broker("图表1：面板价格走势\n来源：Wind，甲乙证券研究所\n注：以上涨跌幅截至3月14日"), "甲乙证券",
+  "broker: its research unit once (a chart's source)")
+T.eq(rr.broker("资料来源：甲乙证券研究所。…本报告由丙丁证券股份有限公司制作"), nil, "broker: two names once each: unsure")
+
 -- publication date
 T.eq(rr.report_date("[Table_Date]发布时间：2021-03-28[Table_Invest]"), "2021-03-28", "report_date: 发布时间 ISO")
 T.eq(rr.report_date(string.rep("行业研究正文。", 200) .. "报告发布日期2020年06月08日"), "2020-06-08", "report_date: 发布日期 deep in the text")

@@ -52,7 +52,8 @@ T.eq({ rr.industry_rating(rr.normalize("增持（维持）")) }, { "增持", "�
 T.eq({ rr.industry_rating("看好(首次)") }, { "看好", "首次" }, "首次")
 T.eq(rr.industry_rating("强于大市 未来 6个月内"), nil, "a definition is no rating")
 T.eq({ rr.industry_rating("(维持)看好(首次)") }, { "看好", "首次" }, "industry rating: an action without a rating is passed over")
-T.eq(rr.broker(rr.normalize("发布:\n华福证券有限责任公司研究所")), "华福证券", "broker: 有限责任公司")
+T.eq(rr.broker(rr.normalize("发布:\n华福证券有限责任公司研究所\n本报告版权归华福证券有限责任公司所有")), "华福证券",
+  "broker: 有限责任公司")
 T.eq(rr.broker("证券研究所\n本报告仅供国泰君安证券股份有限公司的客户使用"), "国泰君安证券", "broker: leading words (本报告仅供) dropped")
 T.eq(rr.broker("某某证券报道"), nil, "broker: none")
 -- the anchored helpers see names whose anchor comes late in a long text, and the same in a document
