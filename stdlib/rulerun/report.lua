@@ -10,32 +10,41 @@ local window, anchored_match, HAN = priv.window, priv.anchored_match, priv.HAN
 -- ---- analysts ---------------------------------------------------------------
 -- A SAC number is S + 13 digits (more digits running on, e.g. into a phone
 -- number, are cut off; fewer are a misprint and no row).  The name is found
--- around each number in three ways, the first that gives one wins:
+-- around each number in four ways, the first that gives one wins:
 --  A. the run of Chinese characters that ends where only labels, roles,
 --     phone numbers, e-mails and punctuation separate it from the number
 --     ("马帅分析师SAC执业证书编号：S…", "分析师：江琦执业证书编号：S…",
---     "魏红梅SAC执业证书编号：S…", "刘逍遥(分析师)\nxx@yy.cn\n证书编号：S…");
+--     "魏红梅SAC执业证书编号：S…", "刘逍遥(分析师)\nxx@yy.cn\n证书编号：S…",
+--     "宋硕(执业证书编号：S…");
 --  B. the last "分析师：NAME" (or 研究员, 联系人 …) before the number, up to the
 --     previous number, for two-column layouts where the other column's text
 --     comes between them; read in the original bytes, whose runs of spaces
 --     mark where a column ends;
 --  C. numbers printed side by side ("S…  S…") pair with as many role-prefixed
---     names before them, in order, or with none.
--- A run is cut after the last lead word (作者, 分析师 …) and must leave 2-4
+--     names before them, in order, or with none;
+--  D. the name after the number on its line ("S…王某", "编号：S… 分析师：王某"),
+--     unless labels lead from it to the next number and that number has no
+--     name after it: then the layout is name-before and the name is the next
+--     number's.
+-- A run is cut after the last lead word (作者, 分析师, 研究团队, 研究中心, the
+-- cover's rating 维持/买入 … glued before the byline) and must leave 2-4
 -- characters that are no label, role or rating word; otherwise no name.
 
 local H = "[" .. HAN .. "]"
 local function rx(p, flags) return re.compile((p:gsub("<H>", H)), flags) end
 local SAC_ID = re.compile([[S\d{13}]])
-local ROLE_WORD = [[(?:首席|资深|高级|行业)?(?:证券)?(?:分析师|研究员)|研究助理|联系人|助理]]
+local ROLE_WORD = [[(?:\p{Han}{2}行业)?(?:首席|资深|高级|行业|助理)?(?:证券)?(?:分析师|研究员)|研究助理|联系人|助理(?!分析师|研究员)]]
 local EMAIL = [=[[A-Za-z0-9_.+\-]+[@＠][A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+]=]
 local SEP_ITEM = [=[(?:]=] .. ROLE_WORD ..
-  [=[|[(（]\s*(?:]=] .. ROLE_WORD .. [=[)\s*[)）]|CFA|作者]=] ..
-  [=[|SAC|SFC|No\.?|NO\.?|证券投资咨询|证券执业|投资咨询|执业|资格|证书|证号|编号|编码|登记|注册|号码|号|证]=] ..
+  [=[|[(（]\s*(?:]=] .. ROLE_WORD .. [=[)\s*[)）]|CFA|PhD|作者]=] ..
+  [=[|SAC|SFC|No\.?|NO\.?|证券投资咨询|证券执业|投资咨询|业务|执业|执证|资格|证书|证号|编号|编码|登记|注册|号码|号|证]=] ..
   [=[|电话|联系电话|邮箱|联系邮箱|电邮地址|电邮|传真|(?i:e-?mail|tel)]=] ..
-  [=[|]=] .. EMAIL .. [=[|[+＋]?[\d\-－*＊()（）+]{7,}|[\x{E000}-\x{F8FF}☎✉•·:：,，;；\n]| (?! ))]=]
+  [=[|]=] .. EMAIL .. [=[|[+＋]?[\d\-－*＊()（）+]{7,}|[\x{E000}-\x{F8FF}☎✉•·:：,，;；(（\n]| (?! ))]=]
 local ADJACENT = rx([[(<H>+?)((?:]] .. SEP_ITEM .. [[)*)[(（]?\s*$]])
-local LEAD = re.compile([[^.*(?:作者简介|作者|分析师|研究员|研究助理|联系人|助理|鸣谢)]])
+-- words a byline's name follows: its role, a team's or the cover's heading,
+-- the cover's rating glued before it ("维持买入贺某某", "研究团队吴某某")
+local LEAD = re.compile([[^.*(?:作者简介|作者|分析师|研究员|研究助理|联系人|助理|鸣谢|团队|研究报告|中心|研究所|研究院|研究部|]] ..
+  [[买入|增持|中性|减持|卖出|持有|推荐|维持|首次)]])
 local HEADER_ROLES = re.compile("(?:" .. ROLE_WORD .. ")(?:" .. ROLE_WORD .. ")$")   -- "分析师联系人张帆陈康"
 local NOT_NAME = re.compile([[执业|证书|编号|编码|登记|资格|分析|研究|助理|联系|作者|证券|电话|邮箱|]] ..
   [[买入|增持|中性|减持|卖出|持有|推荐|维持|首次|评级|报告|英寸|亿元|万元|美元|行业|公司]])
@@ -46,6 +55,14 @@ local EMAIL_AFTER = re.compile([=[^[)）]?(?:[\s:：,，;；☎✉•·\x{E000}-
   [=[电话|邮箱|电邮地址|电邮|(?i:e-?mail|tel))*(]=] .. EMAIL .. ")")
 local ROLE_NAME = rx([[((?:]] .. ROLE_WORD .. [[|作者)+)[ \t]*[:：]?\s*(<H>(?: ?<H>){1,3})(?! ?<H>)]])
 local NEXT_ID = re.compile([=[^[\s,，、/;；]*S\d{13}]=])
+-- D: a name after its number on the same line: "S…马帅", "编号:S… 分析师:马帅";
+-- a bare name must be followed by what follows names in a byline (a role,
+-- a label, an e-mail, a phone number, a number, the end), not by text
+local AFTER_NAME = rx([=[^[ \t)）\]]*(?:((?:]=] .. ROLE_WORD .. [=[|作者)+)[ \t]*[:：]?[ \t]*(<H>(?: ?<H>){1,3})(?! ?<H>)|]=] ..
+  [=[(<H>{2,4}?)(?=\s*(?:]=] .. ROLE_WORD .. [=[|SAC|执业|证书|编号|电话|邮箱|(?i:e-?mail|tel)|]=] ..
+  EMAIL .. [=[|[+＋]?[\d\-－()（）]{7,}|S\d{13}|$)))]=])
+-- the next number reached through labels, phones and e-mails only
+local TO_NEXT_ID = re.compile([=[\G(?:]=] .. SEP_ITEM .. [=[)*?[(（]?\s*(S\d{13})]=])
 local PREV_ID = re.compile([=[S\d{13}[\s,，、/;；]*$]=])
 
 -- name, role when run (a run of Chinese characters ending just before a
@@ -62,7 +79,8 @@ local function clean_name(run, before, sep)
   if not lead and sep:find("\n", 1, true) and not re.test(before, [[(?:^|[\s:：)）])$]]) then return nil end
   local n = utf8.len(name)
   if not n or n < 2 or n > 4 or NOT_NAME:test(name) then return nil end
-  return name, ROLE_BEFORE:match(lead or before)
+  local rest = lead or before
+  return name, ROLE_BEFORE:match((window(rest, #rest - 47, #rest)))   -- a role is at most 16 characters
 end
 
 -- Text of s between a and b, from the original bytes when s is a document
@@ -70,7 +88,10 @@ end
 local function original(s, a, b)
   if type(s) ~= "string" and a <= b then
     local ok, o = pcall(s.original, s, a, b)
-    if ok and o and utf8.len(o) then return o end
+    if ok and o then
+      o = window(o, 1, #o)               -- a character cut at either end goes
+      if utf8.len(o) then return o end
+    end
   end
   return (window(s, a, b))
 end
@@ -93,6 +114,21 @@ function M.analysts(s)
     end
     found[id] = { role = role or "", name = name, sac_id = id, email = email or "" }
     order[#order + 1] = id
+  end
+  -- D: the name after the number at b, its role and where it ends; a name
+  -- that the next number follows through labels is that number's, unless
+  -- the next number has a name after it too (the layout is name-after)
+  local function name_after(b)
+    local w = window(s, b + 1, b + 160)
+    local _, e, role, nm, bare = AFTER_NAME:find(w)
+    local name = nm or bare
+    if not name then return nil end
+    name = name:gsub(" ", "")
+    local n = utf8.len(name)
+    if not n or n < 2 or n > 4 or NOT_NAME:test(name) then return nil end
+    local _, ne = TO_NEXT_ID:find(w, e + 1)
+    if ne and not AFTER_NAME:test((window(s, b + ne + 1, b + ne + 160))) then return nil end
+    return name, role and ROLE_IN:match(role) or "", b + e
   end
   local function email_after(b)
     local e = EMAIL_AFTER:match((window(s, b + 1, b + 120)))
@@ -117,13 +153,14 @@ function M.analysts(s)
     if not a then break end
     local id = s:sub(a, b)
     local lo = math.max(prev_b + 1, a - 300)
-    local in_group = NEXT_ID:test((window(s, b + 1, b + 40))) or
+    local next_id = NEXT_ID:test((window(s, b + 1, b + 40)))
+    local in_group = next_id or
                      (prev_b > 0 and PREV_ID:test((window(s, math.max(1, a - 60), a - 1))) and
                       (window(s, prev_b + 1, a - 1)):match("^[%s,;/]*$"))
     if in_group then
       if not group then group = { lo = lo } end
       group[#group + 1] = { a = a, b = b, id = id }
-      if not NEXT_ID:test((window(s, b + 1, b + 40))) then flush_group() end
+      if not next_id then flush_group() end
     elseif not (found[id] and found[id].name ~= "") then
       local before, off = window(s, lo, a - 1)
       local ra, _, run, sep = ADJACENT:find(before)
@@ -142,6 +179,15 @@ function M.analysts(s)
         if last_name and not NOT_NAME:test((last_name:gsub(" ", ""))) and not HEADER_ROLES:test(last_role) then
           last_role = ROLE_IN:match(last_role) or ""
           add(id, last_name, last_role, email_after(b))
+          name = last_name
+        end
+      end
+      if not name then
+        local role, stop
+        name, role, stop = name_after(b)
+        if name then
+          add(id, name, role, email_after(stop))
+          b = stop                       -- the next number's name starts after it
         end
       end
     end

@@ -34,6 +34,38 @@ T.eq(names("分析师联系人张帆陈康S07405150200010531-68889343"), "", "an
 p = rr.analysts(rr.normalize("分析师：陈海进(S0210524060003)\nchj@example.com.cn"))
 T.eq(p[1] and p[1].email, "chj@example.com.cn", "analysts: e-mail after the number")
 
+-- names after their number, in lines or inline
+T.eq(names("S1234500000001王示例"), "王示例/S1234500000001", "analysts: a name right after its number")
+T.eq(names("执业证书编号：S1234500000001 分析师：王示例"), "王示例/S1234500000001", "analysts: 编号：S… 分析师：NAME")
+T.eq(names("S1234500000001王示例wangsl@example.com S1234500000002李样本liyb@example.com"),
+  "王示例/S1234500000001 李样本/S1234500000002", "analysts: a layout of names after numbers")
+T.eq(names("核心观点甲乙丙丁戊分析师SAC执证编号：S1234500000001李样本分析师SAC执证编号：S1234500000002"),
+  "李样本/S1234500000002", "analysts: the next number's name is not taken for this one")
+T.eq(names("执业证书编号：S1234500000001发布日期：2022年03月12日"), "", "analysts: a label after the number is no name")
+T.eq(names("执业证书编号：S1234500000001同比增长5%"), "", "analysts: text after the number is no name")
+-- labels, roles and leads of real bylines
+T.eq(names("[Table_Contactor]助理分析师陈样本SACNo：S1234500000003chenyb@example.com"), "陈样本/S1234500000003",
+  "analysts: 助理分析师 is one role")
+T.eq(names("linsl@example.com宋示例(执业证书编号：S1234500000004)021-52520000songsl@example.com"), "宋示例/S1234500000004",
+  "analysts: (执业证书编号：")
+T.eq(names("柴样本(0755)82560000chai@example.com证券投资咨询业务证书编号：S1234500000005"), "柴样本/S1234500000005",
+  "analysts: 证券投资咨询业务证书编号")
+T.eq(names("创新器械审批进度慢于预期。维持买入贺示例hesl@example.com15800000000执业证书编号：S1234500000006"),
+  "贺示例/S1234500000006", "analysts: the cover's rating glued before the name")
+T.eq(names("分析师医药研究团队吴示例wusl@example.comSAC执证编号：S1234500000007"), "吴示例/S1234500000007", "analysts: 研究团队, 执证编号")
+T.eq(names("数据来源：万得，某某证券研发中心方示例电子行业首席分析师执业编号：S1234500000008邮箱：fangsl@example.com"),
+  "方示例/S1234500000008", "analysts: 研发中心 before, 电子行业首席分析师 after")
+T.eq(names("研究团队赵示例,PhD,分析师证书编号：S1234500000009"), "赵示例/S1234500000009", "analysts: PhD")
+-- a two-column cover: names, phones and e-mails on lines above their numbers, the other column's text between
+local column = "营业收入同比增长，毛利率有所下降，费用率同时下降。"
+local cover = column .. "                    证券分析师：张示例                 证券分析师：李样本\n" ..
+  column .. "                    021-61760000             021-60870000\n" ..
+  "                                   zhangsl@example.com.cn   liyb@example.com.cn\n" ..
+  column .. "                    S0980500000001           S0980500000002\n" .. column .. "\n"
+local people = {}
+for _, p in ipairs(rr.analysts(rr.document(cover))) do people[#people + 1] = p.name .. "/" .. p.sac_id end
+T.eq(table.concat(people, " "), "张示例/S0980500000001 李样本/S0980500000002", "analysts: side-by-side numbers under a two-column cover")
+
 -- broker
 T.eq(rr.broker("本报告由中国银河证券股份有限公司分发。中国银河证券研究院"), "中国银河证券", "broker: 本报告由 goes")
 T.eq(rr.broker("报告版权属于安信证券股份有限公司。安信证券研究中心"), "安信证券", "broker: 版权属于 goes")
