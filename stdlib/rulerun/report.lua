@@ -207,12 +207,15 @@ local ACTION_WORDS = [[维持|首次|上调|下调|调高|调低]]
 local ACTION = [[\(\s*(]] .. ACTION_WORDS .. [[)(?:评级)?\s*\)]]
 local INDUSTRY_RATING = re.compile("(" .. RATING_WORDS .. [[)\s*]] .. ACTION .. "$")
 local ACTION_ANCHOR = re.compile(ACTION)
--- Markdown heads put rating and action on lines of their own, either order:
--- "## 维持\n强于大市", "强于大市\n## 维持评级".
-local MD_LINE = [[(?:^|\n)[ \t]*(?:#+[ \t]*)?]]
-local MD_RATING = re.compile(MD_LINE .. "(" .. RATING_WORDS .. [[)[ \t]*\n[ \t]*(?:#+[ \t]*)?(]] ..
-  ACTION_WORDS .. [[)(?:评级)?[ \t]*(?:\n|$)|]] .. MD_LINE .. "(" .. ACTION_WORDS .. [[)(?:评级)?[ \t]*\n]] ..
-  [[[ \t]*(?:#+[ \t]*)?(]] .. RATING_WORDS .. [[)[ \t]*(?:\n|$)]])
+-- Markdown heads put rating and action on lines of their own, either order,
+-- as headings or bold, with or without blank lines between (MinerU writes
+-- each as a paragraph): "## 维持\n强于大市", "强于大市\n\n## 维持评级",
+-- "**强于大市**\n\n**维持**".
+local MD_START = [[(?:^|\n)[ \t]*(?:#+[ \t]*)?(?:\*\*)?]]
+local MD_NEXT = [[(?:\*\*)?[ \t]*\n(?:[ \t]*\n)*[ \t]*(?:#+[ \t]*)?(?:\*\*)?]]
+local MD_END = [[(?:\*\*)?[ \t]*(?:\n|$)]]
+local MD_RATING = re.compile(MD_START .. "(" .. RATING_WORDS .. ")" .. MD_NEXT .. "(" .. ACTION_WORDS .. ")(?:评级)?" .. MD_END ..
+  "|" .. MD_START .. "(" .. ACTION_WORDS .. ")(?:评级)?" .. MD_NEXT .. "(" .. RATING_WORDS .. ")" .. MD_END)
 local LAST_ANCHOR = re.compile([[上次评级\s*:?\s*]])
 local LAST_RATING = re.compile("(" .. RATING_WORDS .. [[)\s*$]])
 local LAST_VALUE = re.compile("^(" .. RATING_WORDS .. ")")
