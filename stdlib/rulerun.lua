@@ -440,7 +440,7 @@ function M.find_table(doc, pattern, opts)
 end
 
 -- Topic modules: each installs its functions into M.
-local private = { window = window, anchored_match = anchored_match, HAN = HAN, CODE = CODE }
+local private = { window = window, anchored_match = anchored_match, HAN = HAN, CODE = CODE, iso = iso }
 require("rulerun.ratings")(M, private)
 require("rulerun.report")(M, private)
 require("rulerun.advice")(M, private)

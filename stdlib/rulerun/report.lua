@@ -1,11 +1,11 @@
 -- rulerun/report.lua - who and what published a report: rr.analysts, rr.broker,
 -- rr.industry_rating.  Installed into the rulerun table by stdlib/rulerun.lua;
--- priv holds the stdlib's private helpers (window, anchored_match, HAN).
+-- priv holds the stdlib's private helpers (window, anchored_match, HAN, iso).
 local re = require "rulerun.re"
 
 return function(M, priv)
 
-local window, anchored_match, HAN = priv.window, priv.anchored_match, priv.HAN
+local window, anchored_match, HAN, iso = priv.window, priv.anchored_match, priv.HAN, priv.iso
 
 -- ---- analysts ---------------------------------------------------------------
 -- A SAC number is S + 13 digits (more digits running on, e.g. into a phone
@@ -338,10 +338,10 @@ end
 --     stands there too (a title's "2020年10月…跟踪" before the date).
 -- Dotted, dashed and slashed dates count only when month and day use the
 -- same separator (2020.08.02, 2021-01-10).
-local DATE_LABEL = re.compile([[(?:发布日期|发布时间|报告日期|报告时间|发布于|Table_Date\]|Table_ReportDate|createTime)]])
+local DATE_LABEL = re.compile([[(?:发布日期|发布时间|报告日期|报告时间|发布于|Table_Date\]|Table_ReportDate|createTime\d*#?)]])
 local COVER_BYTES, HEAD_BYTES = 600, 8000
 local FULL = [[((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日|((?:19|20)\d{2})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})(?![\d.])]]
-local LABELLED_DATE = re.compile([[^[\s:：|\]\[#\d।\x{E000}-\x{F8FF}]{0,6}?(?:]] .. FULL .. ")")
+local LABELLED_DATE = re.compile([[^[\s:：|\]\[।\x{E000}-\x{F8FF}]{0,6}(?:]] .. FULL .. ")")
 -- captures 1-3: 年月日; 4-7: y sep m d; 8-9: a year and month alone
 local HEAD_DATE = re.compile([[((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日|]] ..
   [[(?<![\d.])((?:19|20)\d{2})\s*([-/.])\s*(\d{1,2})\s*\5\s*(\d{1,2})(?![\d.])|]] ..
@@ -351,12 +351,6 @@ local IN_TEXT_BEFORE = re.compile([[(?:截至|截止|数据|收盘|股价|时间
   [[(?:日|(?:19|20)\d{2}[./-]\d{1,2}[./-]\d{1,2})\s*-)\s*[:：]?\s*$]])
 local IN_TEXT_AFTER = re.compile([[^\s*(?:[,，、)）~～。;；]|[-—–]\s*\d|至|到|起|以来|之?前|之?后|发布|召开|举行|签署|公布|收盘|收市|]] ..
   [[的|开始|上午|下午|晚|为止|止|期间|当地|左右|之间|披露|宣布|正式|上旬|中旬|下旬|初|底|末)]])
-
-local function iso(y, m, d)
-  y, m, d = tonumber(y), tonumber(m), tonumber(d)
-  if not (y and m and d) or m < 1 or m > 12 or d < 1 or d > 31 then return nil end
-  return string.format("%04d-%02d-%02d", y, m, d)
-end
 
 -- Whether the date at a..b of text stands on its own (see above).
 local function stands_alone(text, a, b)
