@@ -59,23 +59,32 @@ function M.strip_markup(s)
 end
 
 local NAME_SEP = re.compile([[\s*[、,，;；/]\s*]])
-local AND_WORD = re.compile([[^(.{2,}?)(?:及|和|与)(.{2,})$]])
+-- 以及, 及, 和, 与 where they are words of their own: not where the character
+-- is part of a longer word (不及, 涉及, 普及, 及时; 温和, 饱和, 和谐; 参与, 与其 …)
+local CONNECTOR = [[以及|(?<![不涉普危波顾企以])及(?![时早格])|(?<![温缓总柔暖饱调附共])和(?![谐睦蔼煦])|]] ..
+  [[(?<![参给赋授])与(?![其否会])]]
+local AND_WORD = re.compile([[^(.{2,}?)(?:]] .. CONNECTOR .. [[)(.{2,})$]])
+local HAS_CONNECTOR = re.compile("及|和|与")
 local TRAILING = re.compile([[(?:等|[。.;；,，:：\s])+$]])
 
 -- Splits a list of names: "寒武纪、海光信息及龙芯中科等。" -> {"寒武纪", "海光信息", "龙芯中科"}.
--- Separators are 、 , ; / and the words 及 和 与 when both sides keep at least
--- two characters (so 和而泰 stays whole); a trailing 等 and punctuation go.
+-- Separators are 、 , ; / and the conjunctions 以及 及 和 与 when both sides
+-- keep at least two characters (so 和而泰 stays whole) and the character is
+-- not part of a word (AI需求不及预期风险, 饱和度 stay whole); a trailing 等 and
+-- punctuation go.
 function M.split_names(s)
   local out = {}
   s = M.strip_markup(s)
   for _, part in ipairs(NAME_SEP:split(s)) do
     part = TRAILING:gsub(part, "")
-    local a, b = AND_WORD:match(part)
-    local pieces = a and { a, b } or { part }
-    for _, p in ipairs(pieces) do
-      p = M.trim((TRAILING:gsub(p, "")))
-      if p ~= "" then out[#out + 1] = p end
+    while HAS_CONNECTOR:test(part) do
+      local a, b = AND_WORD:match(part)
+      if not a then break end
+      a = M.trim((TRAILING:gsub(a, "")))
+      if a ~= "" then out[#out + 1] = a end
+      part = M.trim(b)
     end
+    if part ~= "" then out[#out + 1] = part end
   end
   return out
 end
@@ -441,7 +450,8 @@ local function memo(f)
   end
 end
 
-local private = { window = window, anchored_match = anchored_match, HAN = HAN, CODE = CODE, memo = memo }
+local private = { window = window, anchored_match = anchored_match, HAN = HAN, CODE = CODE, iso = iso,
+                  memo = memo }
 require("rulerun.ratings")(M, private)
 require("rulerun.report")(M, private)
 require("rulerun.advice")(M, private)
