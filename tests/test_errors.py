@@ -92,6 +92,25 @@ check(sum(l.endswith("has no column 'nope' (its columns: file, a)") for l in p.s
       and "3 documents failed with:" in p.stderr and "(a.txt, b.txt, c.txt)" in p.stderr,
       "the same error in three documents is told once, with a count and the documents", p.stderr)
 
+# a misspelled option key: an error at the rule's line naming the key, the closest one and the keys there are
+for call, message in [
+        ('rr.find_table(doc, "x", { hedaer = 1 })', "rr.find_table: unknown option 'hedaer' "
+         "(did you mean 'header'? options: shape, header, carry, init, normalize, original)"),
+        ('doc:section { "风险提示", stopp = "^图" }', "doc:section: unknown option 'stopp' "
+         "(did you mean 'stop'? options: from, max_lines, heading_like, max_chars, inline, stop)")]:
+    write(f"{tmp}/option.lua", 'local rr = require "rulerun"\nrr.table("t", {"file", "n"})\n'
+          f'rr.rule("opts", function(doc)\n  local x = {call}\nend)\n')
+    p = run(f"{tmp}/option.lua", docs, "-o", os.path.join(tmp, "out-opt"))
+    check(p.returncode == 1 and f"a.txt: {tmp}/option.lua:4: rule 'opts': {message}" in p.stderr,
+          "a misspelled option names the key and the rule's line: " + call, p.stderr)
+
+# a misspelled column: the closest column and the columns there are
+write(f"{tmp}/column2.lua", 'local rr = require "rulerun"\nrr.table("risks", {"file", "seq", "risk"})\n'
+      'rr.rule("cols", function(doc)\n  rr.emit("risks", {seq = 1, risks = "x"})\nend)\n')
+p = run(f"{tmp}/column2.lua", docs, "-o", os.path.join(tmp, "out-col"))
+check(p.returncode == 1 and "table 'risks' has no column 'risks' (did you mean 'risk'? its columns: file, seq, risk)"
+      in p.stderr, "a misspelled column gets a suggestion", p.stderr)
+
 # a file that is not UTF-8 is reported and skipped
 bad = os.path.join(tmp, "docs-bad")
 write(f"{bad}/a.txt", "风险提示\n技术不及预期。\n")
