@@ -3,24 +3,12 @@
 checks the exit code, the message, and what was or was not written."""
 import os, subprocess, sys, tempfile
 
-RULERUN = sys.argv[1]
-failures = 0
-count = 0
+from clitest import check, finish, write
 
-def check(cond, what, detail=""):
-    global failures, count
-    count += 1
-    if not cond:
-        failures += 1
-        print(f"FAIL {what}\n    {detail}")
+RULERUN = sys.argv[1]
 
 def run(*args):
     return subprocess.run([RULERUN, *args], capture_output=True, text=True)
-
-def write(path, data, mode="w"):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, mode, **({} if "b" in mode else {"encoding": "utf-8"})) as f:
-        f.write(data)
 
 tmp = tempfile.mkdtemp(prefix="rr-errors-")
 docs = os.path.join(tmp, "docs")
@@ -210,5 +198,4 @@ p = run("--stdlib", f"{tmp}/nowhere", f"{tmp}/good.lua", docs, "-o", f"{tmp}/out
 check(p.returncode == 2 and "cannot find rulerun's Lua library" in p.stderr and f"{tmp}/nowhere" in p.stderr
       and "--stdlib DIR" in p.stderr, "a missing stdlib names where it looked and --stdlib", p.stderr)
 
-print(f"{count - failures} passed, {failures} failed")
-sys.exit(1 if failures else 0)
+finish()
