@@ -233,6 +233,14 @@ int luaopen_rulerun_tables(lua_State *L);
 int luaopen_rulerun_gazetteer(lua_State *L);
 int luaopen_rulerun_keys(lua_State *L);
 
+/* ---- rulerun check (engine.c) ---------------------------------------------- */
+/* A state with the rule file run in it as a run's would be (the engine's
+ * options, the sandbox, the limits; its top level printing nothing).  When
+ * the file does not load, err holds the message and the state what the file
+ * declared before it failed; "" when it loaded.  NULL only without memory.
+ * The caller closes it (rr_lua_close). */
+lua_State *rr_engine_load_to_check(rr_engine *e, const char *rules_path, char *err, size_t errlen);
+
 /* ---- CSV output files (sink.c) ------------------------------------------- */
 /* One temp file per table beside its target, renamed into place by commit. */
 typedef struct rr_sink rr_sink;

@@ -43,6 +43,12 @@ p = run(f"{tmp}/loaderr.lua", docs, "-o", os.path.join(tmp, "out-load"))
 check(p.returncode == 2 and f"{tmp}/loaderr.lua:3: no config here" in p.stderr, "load error", p.stderr)
 check(not os.path.exists(os.path.join(tmp, "out-load")), "load error creates no output dir")
 
+# an error raised inside a helper while the rule file loads names the rule file's line first
+write(f"{tmp}/loaderr2.lua", 'local rr = require "rulerun"\nlocal g = rr.gazetteer("nope.csv")\n')
+p = run(f"{tmp}/loaderr2.lua", docs, "-o", os.path.join(tmp, "out-load"))
+check(p.returncode == 2 and p.stderr.startswith(f"rulerun: {tmp}/loaderr2.lua:2: ") and "cannot open" in p.stderr,
+      "a load error inside a helper names the rule file's line", p.stderr)
+
 # a missing rule file, a rule file that declares nothing
 p = run(f"{tmp}/missing.lua", docs)
 check(p.returncode == 2 and "missing.lua" in p.stderr, "missing rule file", p.stderr)
