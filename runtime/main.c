@@ -261,7 +261,7 @@ static int cmd_run(int argc, char **argv) {
 
 int main(int argc, char **argv) {
   static const struct { const char *name; int (*fn)(int, char **); } commands[] = {
-    {NULL, NULL}};
+    {"check", cli_check}, {NULL, NULL}};
   for (int i = 0; argc > 1 && commands[i].name; i++)
     if (strcmp(argv[1], commands[i].name) == 0) return commands[i].fn(argc - 1, argv + 1);
   return cmd_run(argc, argv);
