@@ -33,7 +33,9 @@ int cli_exit_status(rr_engine *e, int rc);
 void cli_summary(const rr_stats *st, const char *out_dir);
 const char *cli_plural(size_t n, const char *one, const char *many);
 
-/* The commands besides a run (argv[0] is the command's name). */
-int cli_explain(int argc, char **argv);
+/* The commands besides a run (argv[0] is the command's name); each returns
+ * the exit status. */
+int cli_check(int argc, char **argv);      /* cli_check.c */
+int cli_explain(int argc, char **argv);    /* cli_explain.c */
 
 #endif

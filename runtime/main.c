@@ -268,6 +268,7 @@ static int cmd_run(int argc, char **argv) {
 
 int main(int argc, char **argv) {
   static const struct { const char *name; int (*fn)(int, char **); } commands[] = {
+    {"check", cli_check},
     {"explain", cli_explain},
     {NULL, NULL}};
   for (int i = 0; argc > 1 && commands[i].name; i++)

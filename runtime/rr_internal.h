@@ -80,6 +80,18 @@ char *rr_utf8_name(const char *name);
  * hung off it is freed even when a Lua error unwinds past its owner. */
 void *rr_new_scratch(lua_State *L, size_t size, lua_CFunction gc);
 
+/* ---- names and option keys (keys.c) --------------------------------------- */
+/* The name of names[0..n) closest to word (a misspelling of it), or NULL when none is close. */
+const char *rr_closest(const char *word, const char *const *names, size_t n);
+/* Pushes "(did you mean 'x'? label: a, b, c)" for word, a name that is not in names. */
+void rr_push_hint(lua_State *L, const char *word, const char *const *names, size_t n, const char *label);
+/* Raises "func: unknown option 'k' (did you mean ...? options: ...)" when the
+ * options table at idx has a key not in keys (NULL-terminated); integer keys
+ * are allowed when headings is set (a section spec's heading names). */
+void rr_check_options(lua_State *L, int idx, const char *func, const char *const *keys, int headings);
+/* Pushes a Lua list of the NULL-terminated names. */
+void rr_push_names(lua_State *L, const char *const *names);
+
 /* ---- documents (document.c) --------------------------------------------- */
 typedef struct rr_document {
   const char *path;      /* as it goes into the `file` column */
@@ -248,6 +260,15 @@ int luaopen_rulerun_section(lua_State *L);
 int luaopen_rulerun_core(lua_State *L);
 int luaopen_rulerun_tables(lua_State *L);
 int luaopen_rulerun_gazetteer(lua_State *L);
+int luaopen_rulerun_keys(lua_State *L);
+
+/* ---- rulerun check (engine.c) ---------------------------------------------- */
+/* A state with the rule file run in it as a run's would be (the engine's
+ * options, the sandbox, the limits; its top level printing nothing).  When
+ * the file does not load, err holds the message and the state what the file
+ * declared before it failed; "" when it loaded.  NULL only without memory.
+ * The caller closes it (rr_lua_close). */
+lua_State *rr_engine_load_to_check(rr_engine *e, const char *rules_path, char *err, size_t errlen);
 
 /* ---- CSV output files (sink.c) ------------------------------------------- */
 /* One temp file per table beside its target, renamed into place by commit. */

@@ -10,6 +10,7 @@ local document = require "rulerun.document"
 local section = require "rulerun.section"
 local tables = require "rulerun.tables"
 local gazetteer = require "rulerun.gazetteer"
+local check_options = require("rulerun.options").check   -- check_options(opts, "rr.x") -> opts
 
 local M = {
   re = re,
@@ -26,7 +27,7 @@ local M = {
 -- beside the rule file) or rr.gazetteer{ {name=, code=, aliases={}}, ... }
 -- or rr.gazetteer{ [name] = code }.  g:find(doc), g:lookup(name).
 function M.gazetteer(source, opts)
-  if type(source) == "string" then return gazetteer.load(source, opts) end
+  if type(source) == "string" then return gazetteer.load(source, check_options(opts, "rr.gazetteer")) end
   return gazetteer.new(source)
 end
 
@@ -398,7 +399,7 @@ local DISCLAIMER = re.compile([[本报告|免责|仅供|不构成|投资者(?:�
 -- 不构成 … is taken for one).  opts are doc:section options (stop, max_lines ...).
 function M.risk_section(doc, opts)
   local spec = { "风险提示", "风险因素", "投资风险", "主要风险", "风险分析" }
-  for k, v in pairs(opts or {}) do spec[k] = v end
+  for k, v in pairs(check_options(opts, "rr.risk_section") or {}) do spec[k] = v end
   for _, sec in ipairs(doc:sections(spec)) do
     local hits = 0
     for _ in DISCLAIMER:gmatch(sec:text()) do hits = hits + 1 end
@@ -420,7 +421,7 @@ function M.find_table(doc, pattern, opts)
     end
   end
   local o = {}
-  for k, v in pairs(opts or {}) do o[k] = v end
+  for k, v in pairs(check_options(opts, "rr.find_table") or {}) do o[k] = v end
   local t = first_match(doc, o)
   if t then return t end
   o.shape, o.normalize, o.original = "space", true, true
@@ -451,7 +452,7 @@ local function memo(f)
 end
 
 local private = { window = window, anchored_match = anchored_match, HAN = HAN, CODE = CODE, iso = iso,
-                  memo = memo }
+                  memo = memo, check_options = check_options }
 require("rulerun.ratings")(M, private)
 require("rulerun.report")(M, private)
 require("rulerun.advice")(M, private)

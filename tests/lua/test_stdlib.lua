@@ -168,4 +168,6 @@ local spaced = rr.document("表1\n公司      代码         PE\n贵州茅台  6
 local ft = rr.find_table(spaced, "代码")
 T.eq({ ft.shape, ft.rows[2][3] }, { "space", "16.4" }, "find_table: space shape, cells normalised")
 T.eq(rr.find_table(spaced, "市值"), nil, "find_table: none")
+T.raises(function() rr.risk_section(trap, { max_lnes = 2 }) end,
+  "rr.risk_section: unknown option 'max_lnes' (did you mean 'max_lines'?", "risk_section's options are checked")
 T.done()
