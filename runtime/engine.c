@@ -121,6 +121,7 @@ void rr_engine_cancel(rr_engine *e) { atomic_store_explicit(&e->cancel, 1, memor
 
 const char *rr_engine_error(const rr_engine *e) { return e->err; }
 const rr_stats *rr_engine_stats(const rr_engine *e) { return &e->stats; }
+const char *rr_engine_stdlib(const rr_engine *e) { return e->stdlib_dir; }
 
 /* ---- loading ------------------------------------------------------------- */
 
@@ -440,8 +441,7 @@ static void run_rules(rr_engine *e, lua_State *L, rr_document *doc, doc_result *
   lua_settop(L, base);
 }
 
-/* Reads the whole file; NULL with errno set on failure. */
-static char *read_file(const char *path, size_t *len) {
+char *rr_read_file(const char *path, size_t *len) {
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return NULL;
   struct stat st;
@@ -488,7 +488,7 @@ static void process(rr_engine *e, lua_State *L, const char *path, const char *re
   double t0 = prof->on ? rr_now() : 0;
   char *owned = NULL;
   if (!bytes) {
-    owned = read_file(path, &nbytes);
+    owned = rr_read_file(path, &nbytes);
     if (!owned) {
       result_fail(r, 0, "%s: cannot read: %s, skipped", rel, strerror(errno));
       return;

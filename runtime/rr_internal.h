@@ -92,6 +92,11 @@ void rr_check_options(lua_State *L, int idx, const char *func, const char *const
 /* Pushes a Lua list of the NULL-terminated names. */
 void rr_push_names(lua_State *L, const char *const *names);
 
+/* ---- files (engine.c) --------------------------------------------------- */
+/* The whole file, NUL-terminated (*len without the NUL); NULL with errno set
+ * on failure (EFBIG past 2 GiB). */
+char *rr_read_file(const char *path, size_t *len);
+
 /* ---- documents (document.c) --------------------------------------------- */
 typedef struct rr_document {
   const char *path;      /* as it goes into the `file` column */
@@ -301,5 +306,46 @@ int rr_walker_next(rr_walker *w, rr_input *in, char *err, size_t errlen);
 /* How many documents, when every root is a file; -1 when it is not known before the walk. */
 int rr_walker_count(const rr_walker *w);
 void rr_walker_free(rr_walker *w);
+
+/* ---- tables against expected ones (score.c) ------------------------------ */
+/* The comparison of ../shared/tools/csvscore.py, to the figure: rows as
+ * multisets of cells, cells compared after NFKC and with no white space
+ * (Python's str.split() white space), numbers (commas dropped, Python's
+ * float() syntax) as "%.6g", the `file` column by base name. */
+typedef struct rr_cell { const char *s; size_t len; } rr_cell;
+
+/* Rows that one side holds more often than the other, in the order the
+ * file first has them; row[i][c] is the compared cell of expected column c. */
+typedef struct rr_score_rows {
+  size_t n;
+  const rr_cell **row;
+  size_t *times;            /* how many times more */
+} rr_score_rows;
+
+typedef struct rr_table_score {
+  char problem[512];        /* set: not compared, and why (no actual file, columns it lacks) */
+  const rr_cell *cols;      /* the expected file's header */
+  int ncols;
+  int file_col;             /* its `file` column, or -1 */
+  size_t expected, actual, matched;   /* rows compared on each side, and those in both */
+  double precision, recall, f1;
+  rr_score_rows missing, unexpected;
+  struct score_mem *mem;
+} rr_table_score;
+
+/* An EXPECTED_DIR: its <table>.csv files (sorted) and files.txt. */
+typedef struct rr_expected rr_expected;
+/* NULL with the message in err when dir cannot be listed or files.txt read. */
+rr_expected *rr_expected_open(const char *dir, char *err, size_t errlen);
+size_t rr_expected_count(const rr_expected *x);
+const char *rr_expected_table(const rr_expected *x, size_t i);
+/* Scores actual_csv against expected table i into s (rr_table_score_free
+ * it in every case): 0, with s->problem set when the two cannot be
+ * compared; -1 with the message in err when a file cannot be read or is not
+ * UTF-8, or memory runs out. */
+int rr_score_table(const rr_expected *x, size_t i, const char *actual_csv, rr_table_score *s,
+                   char *err, size_t errlen);
+void rr_table_score_free(rr_table_score *s);
+void rr_expected_free(rr_expected *x);
 
 #endif
