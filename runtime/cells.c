@@ -8,7 +8,7 @@
 static int digit(char c) { return c >= '0' && c <= '9'; }
 
 /* A valid calendar date written YYYY-MM-DD. */
-static int iso_date(const char *s, size_t n, rr_cell *c) {
+static int iso_date(const char *s, size_t n, rr_cell_type *c) {
   if (n != 10 || s[4] != '-' || s[7] != '-') return 0;
   for (size_t i = 0; i < n; i++)
     if (i != 4 && i != 7 && !digit(s[i])) return 0;
@@ -23,8 +23,8 @@ static int iso_date(const char *s, size_t n, rr_cell *c) {
   return 1;
 }
 
-rr_cell rr_cell_kind(const char *s, size_t n) {
-  rr_cell c;
+rr_cell_type rr_cell_kind(const char *s, size_t n) {
+  rr_cell_type c;
   memset(&c, 0, sizeof c);
   c.kind = RR_CELL_TEXT;
   if (n == 0 || n > 64) return c;

@@ -274,16 +274,18 @@ static const char *cell_string(lua_State *L, const char *table, const char *col,
   return lua_tolstring(L, -1, len);
 }
 
-/* The error for a row key that is not a column: the columns there are. */
+/* The error for a row key that is not a column: the closest and the columns there are. */
 static int no_column(lua_State *L, const rr_table_schema *sc, const char *key) {
-  luaL_Buffer b;
-  luaL_buffinit(L, &b);
-  for (int c = 0; c < sc->ncols; c++) {
-    if (c) luaL_addstring(&b, ", ");
-    luaL_addstring(&b, sc->cols[c]);
-  }
-  luaL_pushresult(&b);
-  return luaL_error(L, "table '%s' has no column '%s' (its columns: %s)", sc->name, key, lua_tostring(L, -1));
+  rr_push_hint(L, key, (const char *const *)sc->cols, (size_t)sc->ncols, "its columns");
+  return luaL_error(L, "table '%s' has no column '%s' %s", sc->name, key, lua_tostring(L, -1));
+}
+
+/* The error for emit to a table never declared: the closest and the tables there are. */
+static int no_table(lua_State *L, const rr_luactx *ctx, const char *name) {
+  const char **names = lua_newuserdatauv(L, ((size_t)ctx->ntables + 1) * sizeof *names, 0);
+  for (int i = 0; i < ctx->ntables; i++) names[i] = ctx->tables[i].name;
+  rr_push_hint(L, name, names, (size_t)ctx->ntables, "tables");
+  return luaL_error(L, "no table '%s' declared with rr.table %s", name, lua_tostring(L, -1));
 }
 
 /* The span opts.at gives (a position, or {first, last}), as [*a, *b): 1,
@@ -344,8 +346,7 @@ static int core_emit(lua_State *L) {
   lua_settop(L, 3);
   rr_luactx *ctx = rr_luactx_get(L);
   push_registry_table(L, RR_TABLES);                       /* 4 */
-  if (lua_getfield(L, 4, tname) != LUA_TNUMBER)
-    return luaL_error(L, "no table '%s' (declare it with rr.table)", tname);
+  if (lua_getfield(L, 4, tname) != LUA_TNUMBER) return no_table(L, ctx, tname);
   int ti = (int)lua_tointeger(L, -1);
   if (!ctx->batch || (size_t)ti >= ctx->batch->ntables)
     return luaL_error(L, "rr.emit can only be called from a rule while a document is processed");

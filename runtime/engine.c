@@ -121,6 +121,7 @@ void rr_engine_cancel(rr_engine *e) { atomic_store_explicit(&e->cancel, 1, memor
 
 const char *rr_engine_error(const rr_engine *e) { return e->err; }
 const rr_stats *rr_engine_stats(const rr_engine *e) { return &e->stats; }
+const char *rr_engine_stdlib(const rr_engine *e) { return e->stdlib_dir; }
 
 /* ---- loading ------------------------------------------------------------- */
 
@@ -163,9 +164,37 @@ static void explain_load_error(rr_engine *e, int syntax, char *err, size_t errle
   }
 }
 
+/* Message handler for rules: puts the rule file's line in front of errors
+ * raised where Lua cannot say it (C functions such as emit). */
+static int rule_msgh(lua_State *L) {
+  const char *rules = lua_tostring(L, lua_upvalueindex(1));
+  const char *msg = lua_tostring(L, 1);
+  if (!msg) {
+    rr_lua_traceback(L);
+    return 1;
+  }
+  lua_Debug ar;
+  for (int level = 1; lua_getstack(L, level, &ar); level++) {
+    lua_getinfo(L, "Sl", &ar);
+    if (ar.source[0] == '@' && strcmp(ar.source + 1, rules) == 0 && ar.currentline > 0) {
+      char where[512];
+      snprintf(where, sizeof where, "%s:%d:", ar.short_src, ar.currentline);
+      if (strncmp(msg, where, strlen(where)) != 0) {
+        lua_pushfstring(L, "%s %s", where, msg);
+        return 1;
+      }
+      break;
+    }
+  }
+  lua_pushvalue(L, 1);
+  return 1;
+}
+
 /* quiet: the rule file's top level prints nothing (a worker state after
- * the first: the user sees its prints once). */
-static lua_State *load_state(rr_engine *e, int quiet, char *err, size_t errlen) {
+ * the first: the user sees its prints once).  keep: a state whose rule file
+ * does not load is handed back all the same, err set, with what the file
+ * declared before it failed (rulerun check reads it). */
+static lua_State *load_state(rr_engine *e, int quiet, int keep, char *err, size_t errlen) {
   lua_State *L = rr_lua_newstate(e->stdlib_dir, e->rules_dir, e->opt.excel, e->opt.allow_io,
                                  e->opt.max_memory);
   if (!L) {
@@ -182,13 +211,16 @@ static lua_State *load_state(rr_engine *e, int quiet, char *err, size_t errlen) 
   rr_guard_reset(L);           /* loading the rule file has a document's budget too */
   rr_profile *prof = &rr_luactx_get(L)->prof;
   prof->on = e->opt.profile;     /* before the rules compile their regexes */
-  lua_pushcfunction(L, rr_lua_traceback);
+  lua_pushstring(L, e->rules_path);        /* an error in a C function gets the rule file's line */
+  lua_pushcclosure(L, rule_msgh, 1);
   int rc = luaL_loadfilex(L, e->rules_path, "t");
   int syntax = rc == LUA_ERRSYNTAX;
   if (rc == LUA_OK) rc = lua_pcall(L, 0, 0, -2);
   if (rc != LUA_OK) {
     first_line(L, err, errlen);
     explain_load_error(e, syntax, err, errlen);
+    lua_settop(L, 0);
+    if (keep) return L;
     rr_lua_close(L);
     return NULL;
   }
@@ -207,9 +239,8 @@ static lua_State *load_state(rr_engine *e, int quiet, char *err, size_t errlen) 
   return L;
 }
 
-int rr_engine_load(rr_engine *e, const char *rules_path) {
-  rr_lua_close(e->L0);
-  e->L0 = NULL;
+/* The rule file the engine's states load, and its directory; -1 without memory. */
+static int set_rules_path(rr_engine *e, const char *rules_path) {
   free(e->rules_path);
   free(e->rules_dir);
   free(e->rules_source);
@@ -222,7 +253,23 @@ int rr_engine_load(rr_engine *e, const char *rules_path) {
   char *slash = strrchr(e->rules_dir, '/');
   if (slash) *slash = '\0';
   else strcpy(e->rules_dir, ".");
-  e->L0 = load_state(e, 0, e->err, sizeof e->err);
+  return 0;
+}
+
+lua_State *rr_engine_load_to_check(rr_engine *e, const char *rules_path, char *err, size_t errlen) {
+  err[0] = '\0';
+  if (set_rules_path(e, rules_path) != 0) {
+    snprintf(err, errlen, "out of memory");
+    return NULL;
+  }
+  return load_state(e, 1, 1, err, errlen);
+}
+
+int rr_engine_load(rr_engine *e, const char *rules_path) {
+  rr_lua_close(e->L0);
+  e->L0 = NULL;
+  if (set_rules_path(e, rules_path) != 0) return RR_ENOMEM;
+  e->L0 = load_state(e, 0, 0, e->err, sizeof e->err);
   if (!e->L0) return RR_ERULES;
   rr_luactx *ctx = rr_luactx_get(e->L0);
   lua_getfield(e->L0, LUA_REGISTRYINDEX, "rulerun.rules");
@@ -301,32 +348,6 @@ static size_t location_prefix(const char *msg) {
   while (*p >= '0' && *p <= '9') p++;
   if (p[0] != ':' || p[1] != ' ') return 0;
   return (size_t)(p + 2 - msg);
-}
-
-/* Message handler for rules: puts the rule file's line in front of errors
- * raised where Lua cannot say it (C functions such as emit). */
-static int rule_msgh(lua_State *L) {
-  const char *rules = lua_tostring(L, lua_upvalueindex(1));
-  const char *msg = lua_tostring(L, 1);
-  if (!msg) {
-    rr_lua_traceback(L);
-    return 1;
-  }
-  lua_Debug ar;
-  for (int level = 1; lua_getstack(L, level, &ar); level++) {
-    lua_getinfo(L, "Sl", &ar);
-    if (ar.source[0] == '@' && strcmp(ar.source + 1, rules) == 0 && ar.currentline > 0) {
-      char where[512];
-      snprintf(where, sizeof where, "%s:%d:", ar.short_src, ar.currentline);
-      if (strncmp(msg, where, strlen(where)) != 0) {
-        lua_pushfstring(L, "%s %s", where, msg);
-        return 1;
-      }
-      break;
-    }
-  }
-  lua_pushvalue(L, 1);
-  return 1;
 }
 
 #define RR_EXPLAIN_DOC "rulerun.explain.doc"
@@ -420,8 +441,7 @@ static void run_rules(rr_engine *e, lua_State *L, rr_document *doc, doc_result *
   lua_settop(L, base);
 }
 
-/* Reads the whole file; NULL with errno set on failure. */
-static char *read_file(const char *path, size_t *len) {
+char *rr_read_file(const char *path, size_t *len) {
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return NULL;
   struct stat st;
@@ -468,7 +488,7 @@ static void process(rr_engine *e, lua_State *L, const char *path, const char *re
   double t0 = prof->on ? rr_now() : 0;
   char *owned = NULL;
   if (!bytes) {
-    owned = read_file(path, &nbytes);
+    owned = rr_read_file(path, &nbytes);
     if (!owned) {
       result_fail(r, 0, "%s: cannot read: %s, skipped", rel, strerror(errno));
       return;
@@ -870,15 +890,21 @@ static void report_repeats(rr_engine *e) {
   }
 }
 
-static void deliver(run *ru, size_t idx, doc_result *r) {
-  rr_engine *e = ru->e;
-  for (char *line = r->prints.s, *end = line + r->prints.len; line && line < end;) {
+/* The print() lines of a document's rules, as messages. */
+static void deliver_prints(rr_engine *e, rr_buf *prints) {
+  if (!prints->s) return;
+  for (char *line = prints->s, *end = line + prints->len; line < end;) {
     char *nl = memchr(line, '\n', (size_t)(end - line));
     *nl = '\0';
     message(e, 0, line);
     line = nl + 1;
   }
-  for (char *line = r->msgs.s, *end = line + r->msgs.len, *key = r->keys.s; line && line < end;) {
+}
+
+static void deliver(run *ru, size_t idx, doc_result *r) {
+  rr_engine *e = ru->e;
+  deliver_prints(e, &r->prints);
+  for (char *line = r->msgs.s, *end = line ? line + r->msgs.len : NULL, *key = r->keys.s; line && line < end;) {
     char *nl = memchr(line, '\n', (size_t)(end - line)), *knl = key ? strchr(key, '\n') : NULL;
     *nl = '\0';
     size_t klen = knl ? (size_t)(knl - key) : 0;
@@ -1017,7 +1043,7 @@ int rr_engine_run(rr_engine *e, const char *const *paths, size_t npaths) {
   int started = 0;
   for (int i = 0; i < jobs; i++) {
     ws[i].run = &ru;
-    ws[i].L = i == 0 ? e->L0 : load_state(e, 1, e->err, sizeof e->err);
+    ws[i].L = i == 0 ? e->L0 : load_state(e, 1, 0, e->err, sizeof e->err);
     if (!ws[i].L) {
       status = RR_ERULES;
       break;
@@ -1226,12 +1252,7 @@ int rr_engine_process(rr_engine *e, const char *name, const char *data, size_t l
   process(e, e->L0, name, name, data, len, &r);
   for (int i = 0; i < e->ntables && (size_t)i < r.batch.ntables; i++)
     if (r.batch.rows[i] && fn) fn(ud, e->table_names[i], r.batch.tables[i].s, r.batch.tables[i].len);
-  for (char *line = r.prints.s, *end = line + r.prints.len; line && line < end;) {
-    char *nl = memchr(line, '\n', (size_t)(end - line));
-    *nl = '\0';
-    message(e, 0, line);
-    line = nl + 1;
-  }
+  deliver_prints(e, &r.prints);
   int status = RR_OK;
   if (r.failed) {
     if (r.msgs.len) r.msgs.s[r.msgs.len - 1] = '\0';

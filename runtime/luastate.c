@@ -248,6 +248,7 @@ lua_State *rr_lua_newstate(const char *stdlib_dir, const char *rules_dir, int ex
     {"rulerun.re", luaopen_rulerun_re}, {"rulerun.document", luaopen_rulerun_document},
     {"rulerun.section", luaopen_rulerun_section}, {"rulerun.core", luaopen_rulerun_core},
     {"rulerun.tables", luaopen_rulerun_tables}, {"rulerun.gazetteer", luaopen_rulerun_gazetteer},
+    {"rulerun.keys", luaopen_rulerun_keys},
     {NULL, NULL}};
   for (const luaL_Reg *m = mods; m->name; m++) {
     lua_pushcfunction(L, m->func);

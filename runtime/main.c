@@ -12,6 +12,14 @@
 
 static const char usage_text[] =
   "usage: rulerun [options] RULES.lua PATH...\n"
+  "       rulerun check RULES.lua\n"
+  "                     the rule file's mistakes as file:line:col, without\n"
+  "                     reports: syntax, tables and columns, rr.* and method\n"
+  "                     names, option keys, regexes (exit 1 when any)\n"
+  "       rulerun test [options] RULES.lua PATH... EXPECTED_DIR\n"
+  "                     run, then score each table against EXPECTED_DIR/<table>.csv:\n"
+  "                     precision, recall, F1, the missing and unexpected rows\n"
+  "                     (--min-f1 X, default 1; exit 0 when every table passes)\n"
   "       rulerun explain [options] RULES.lua REPORT [-o page.html] [--format html|text]\n"
   "                     one report with the source of every row: an HTML page\n"
   "                     (-o FILE) or the lines with row markers (text, stdout)\n"
@@ -48,6 +56,8 @@ static const char usage_text[] =
   "                     the byte offset in the report where the row was found\n"
   "      --yield FILE   write FILE, a CSV with one line per document: its rows\n"
   "                     per table, the rules that emitted nothing for it, its error\n"
+  "      --watch        run (or test) again each time the rule file, the stdlib\n"
+  "                     or a report changes; print rows per table and the change\n"
   "  -q, --quiet        no summary at the end\n"
   "      --no-progress  no progress line, even on a terminal\n"
   "  -h, --help         this help\n"
@@ -202,10 +212,15 @@ rr_engine *cli_engine(cli *c, const char *rules) {
   cli_catch_signals(e);
   if (rr_engine_load(e, rules) != RR_OK) {
     fprintf(stderr, "rulerun: %s\n", rr_engine_error(e));
-    rr_engine_free(e);
+    cli_engine_free(e);
     return NULL;
   }
   return e;
+}
+
+void cli_engine_free(rr_engine *e) {
+  if (running == e) running = NULL;
+  rr_engine_free(e);
 }
 
 int cli_exit_status(rr_engine *e, int rc) {
@@ -231,8 +246,9 @@ const char *cli_plural(size_t n, const char *one, const char *many) { return n =
 void cli_summary(const rr_stats *st, const char *out_dir) {
   char size[32];
   human_bytes((double)st->bytes, size, sizeof size);
-  fprintf(stderr, "rulerun: %zu %s (%s) in %.2f s, %zu failed -> %s/\n", st->files,
-          cli_plural(st->files, "file", "files"), size, st->seconds, st->failed, out_dir);
+  fprintf(stderr, "rulerun: %zu %s (%s) in %.2f s, %zu failed%s%s%s\n", st->files,
+          cli_plural(st->files, "file", "files"), size, st->seconds, st->failed,
+          out_dir ? " -> " : "", out_dir ? out_dir : "", out_dir ? "/" : "");
   fprintf(stderr, "  rows:");
   for (size_t i = 0; i < st->ntables; i++)
     fprintf(stderr, "%s %s %zu", i ? "," : "", st->table_names[i], st->table_rows[i]);
@@ -252,6 +268,19 @@ void cli_summary(const rr_stats *st, const char *out_dir) {
   }
 }
 
+/* One run of the rules over the reports; t (for --watch) gets the rows. */
+static int run_once(cli *c, cli_tally *t) {
+  rr_engine *e = cli_engine(c, c->args[0]);
+  if (!e) return 2;
+  int rc = rr_engine_run(e, (const char *const *)c->args + 1, (size_t)(c->nargs - 1));
+  int done = rc == RR_OK || rc == RR_EDOCS;
+  if (!c->quiet && done) cli_summary(rr_engine_stats(e), c->out ? c->out : "out");
+  if (done && t && cli_tally_take(t, rr_engine_stats(e))) fprintf(stderr, "rulerun: out of memory\n");
+  int status = cli_exit_status(e, rc);
+  cli_engine_free(e);
+  return status;
+}
+
 /* rulerun [options] RULES.lua PATH... */
 static int cmd_run(int argc, char **argv) {
   cli c;
@@ -261,18 +290,15 @@ static int cmd_run(int argc, char **argv) {
   c.opt.out_dir = c.out;
   c.opt.progress = c.progress;
   c.opt.provenance = c.provenance;
-  rr_engine *e = cli_engine(&c, c.args[0]);
-  if (!e) return 2;
-  int rc = rr_engine_run(e, (const char *const *)c.args + 1, (size_t)(c.nargs - 1));
-  if (!c.quiet && (rc == RR_OK || rc == RR_EDOCS)) cli_summary(rr_engine_stats(e), c.out ? c.out : "out");
-  int status = cli_exit_status(e, rc);
-  rr_engine_free(e);
-  return status;
+  if (c.watch) return cli_watch(&c, (size_t)(c.nargs - 1), NULL, run_once);
+  return run_once(&c, NULL);
 }
 
 int main(int argc, char **argv) {
   static const struct { const char *name; int (*fn)(int, char **); } commands[] = {
+    {"check", cli_check},
     {"explain", cli_explain},
+    {"test", cli_test},
     {NULL, NULL}};
   for (int i = 0; argc > 1 && commands[i].name; i++)
     if (strcmp(argv[1], commands[i].name) == 0) return commands[i].fn(argc - 1, argv + 1);

@@ -91,6 +91,23 @@ int rr_pdf_text(const char *in, size_t n, char **text, size_t *len, size_t *npag
  * hung off it is freed even when a Lua error unwinds past its owner. */
 void *rr_new_scratch(lua_State *L, size_t size, lua_CFunction gc);
 
+/* ---- names and option keys (keys.c) --------------------------------------- */
+/* The name of names[0..n) closest to word (a misspelling of it), or NULL when none is close. */
+const char *rr_closest(const char *word, const char *const *names, size_t n);
+/* Pushes "(did you mean 'x'? label: a, b, c)" for word, a name that is not in names. */
+void rr_push_hint(lua_State *L, const char *word, const char *const *names, size_t n, const char *label);
+/* Raises "func: unknown option 'k' (did you mean ...? options: ...)" when the
+ * options table at idx has a key not in keys (NULL-terminated); integer keys
+ * are allowed when headings is set (a section spec's heading names). */
+void rr_check_options(lua_State *L, int idx, const char *func, const char *const *keys, int headings);
+/* Pushes a Lua list of the NULL-terminated names. */
+void rr_push_names(lua_State *L, const char *const *names);
+
+/* ---- files (engine.c) --------------------------------------------------- */
+/* The whole file, NUL-terminated (*len without the NUL); NULL with errno set
+ * on failure (EFBIG past 2 GiB). */
+char *rr_read_file(const char *path, size_t *len);
+
 /* ---- documents (document.c) --------------------------------------------- */
 typedef struct rr_document {
   const char *path;      /* as it goes into the `file` column */
@@ -213,17 +230,17 @@ int rr_csv_field(rr_buf *b, const char *s, size_t n, int excel);
 
 /* ---- what a cell is to a spreadsheet (cells.c) ---------------------------- */
 enum { RR_CELL_TEXT = 0, RR_CELL_NUMBER, RR_CELL_CODE, RR_CELL_DATE };
-typedef struct rr_cell {
+typedef struct rr_cell_type {
   int kind;
   int percent;            /* NUMBER: written with a trailing % */
   int decimals;           /* NUMBER: digits after the point */
   int year, month, day;   /* DATE */
-} rr_cell;
+} rr_cell_type;
 /* NUMBER: read back as the same number (-1.35, 2.5e3, 12%; at most 15
  * significant digits, no leading zero); CODE: digits a spreadsheet would
  * change as a number (000977, or more than 15 digits); DATE: YYYY-MM-DD;
  * else TEXT (000977.SZ, 1,234, -). */
-rr_cell rr_cell_kind(const char *s, size_t n);
+rr_cell_type rr_cell_kind(const char *s, size_t n);
 
 /* ---- provenance (trace.c) ------------------------------------------------ */
 /* Fresh notes for a new document (when ctx->trace is on). */
@@ -276,6 +293,15 @@ int luaopen_rulerun_section(lua_State *L);
 int luaopen_rulerun_core(lua_State *L);
 int luaopen_rulerun_tables(lua_State *L);
 int luaopen_rulerun_gazetteer(lua_State *L);
+int luaopen_rulerun_keys(lua_State *L);
+
+/* ---- rulerun check (engine.c) ---------------------------------------------- */
+/* A state with the rule file run in it as a run's would be (the engine's
+ * options, the sandbox, the limits; its top level printing nothing).  When
+ * the file does not load, err holds the message and the state what the file
+ * declared before it failed; "" when it loaded.  NULL only without memory.
+ * The caller closes it (rr_lua_close). */
+lua_State *rr_engine_load_to_check(rr_engine *e, const char *rules_path, char *err, size_t errlen);
 
 /* ---- CSV output files (sink.c) ------------------------------------------- */
 /* One temp file per table beside its target, renamed into place by commit. */
@@ -308,5 +334,46 @@ int rr_walker_next(rr_walker *w, rr_input *in, char *err, size_t errlen);
 /* How many documents, when every root is a file; -1 when it is not known before the walk. */
 int rr_walker_count(const rr_walker *w);
 void rr_walker_free(rr_walker *w);
+
+/* ---- tables against expected ones (score.c) ------------------------------ */
+/* The comparison of ../shared/tools/csvscore.py, to the figure: rows as
+ * multisets of cells, cells compared after NFKC and with no white space
+ * (Python's str.split() white space), numbers (commas dropped, Python's
+ * float() syntax) as "%.6g", the `file` column by base name. */
+typedef struct rr_cell { const char *s; size_t len; } rr_cell;
+
+/* Rows that one side holds more often than the other, in the order the
+ * file first has them; row[i][c] is the compared cell of expected column c. */
+typedef struct rr_score_rows {
+  size_t n;
+  const rr_cell **row;
+  size_t *times;            /* how many times more */
+} rr_score_rows;
+
+typedef struct rr_table_score {
+  char problem[512];        /* set: not compared, and why (no actual file, columns it lacks) */
+  const rr_cell *cols;      /* the expected file's header */
+  int ncols;
+  int file_col;             /* its `file` column, or -1 */
+  size_t expected, actual, matched;   /* rows compared on each side, and those in both */
+  double precision, recall, f1;
+  rr_score_rows missing, unexpected;
+  struct score_mem *mem;
+} rr_table_score;
+
+/* An EXPECTED_DIR: its <table>.csv files (sorted) and files.txt. */
+typedef struct rr_expected rr_expected;
+/* NULL with the message in err when dir cannot be listed or files.txt read. */
+rr_expected *rr_expected_open(const char *dir, char *err, size_t errlen);
+size_t rr_expected_count(const rr_expected *x);
+const char *rr_expected_table(const rr_expected *x, size_t i);
+/* Scores actual_csv against expected table i into s (rr_table_score_free
+ * it in every case): 0, with s->problem set when the two cannot be
+ * compared; -1 with the message in err when a file cannot be read or is not
+ * UTF-8, or memory runs out. */
+int rr_score_table(const rr_expected *x, size_t i, const char *actual_csv, rr_table_score *s,
+                   char *err, size_t errlen);
+void rr_table_score_free(rr_table_score *s);
+void rr_expected_free(rr_expected *x);
 
 #endif

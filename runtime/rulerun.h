@@ -104,6 +104,10 @@ void rr_engine_cancel(rr_engine *e);
 /* The message of the last failure, or "" */
 const char *rr_engine_error(const rr_engine *e);
 const rr_stats *rr_engine_stats(const rr_engine *e);
+/* The stdlib directory the engine loads rules with: opt.stdlib_dir,
+ * RULERUN_STDLIB, or the installed one (the source tree's for a binary in a
+ * build tree). */
+const char *rr_engine_stdlib(const rr_engine *e);
 void rr_engine_free(rr_engine *e);
 
 const char *rr_version(void);

@@ -208,8 +208,13 @@ static span doc_line(const rr_document *d, size_t i /* 1-based */) {
   return x;
 }
 
-/* Reads options from the table at spec (if any) and pushes the stop regexes. */
-static void read_opts(lua_State *L, int spec, scan_opts *o) {
+/* The option keys of doc:section / sections / block, and of items. */
+static const char *const SECTION_OPTIONS[] = {"from", "max_lines", "heading_like", "max_chars", "inline", "stop", NULL};
+static const char *const ITEMS_OPTIONS[] = {"split", NULL};
+
+/* Reads options from the table at spec (if any) and pushes the stop regexes;
+ * func names the caller in errors, headings: spec holds heading names too. */
+static void read_opts(lua_State *L, int spec, scan_opts *o, const char *func, int headings) {
   o->from = 1;
   o->max_lines = 0;
   o->heading_like = 1;
@@ -218,13 +223,14 @@ static void read_opts(lua_State *L, int spec, scan_opts *o) {
   o->nstop = 0;
   o->stop_base = lua_gettop(L) + 1;
   if (!lua_istable(L, spec)) return;
+  rr_check_options(L, spec, func, SECTION_OPTIONS, headings);
   if (lua_getfield(L, spec, "from") != LUA_TNIL) o->from = luaL_checkinteger(L, -1);
   if (lua_getfield(L, spec, "max_lines") != LUA_TNIL) o->max_lines = luaL_checkinteger(L, -1);
   if (lua_getfield(L, spec, "heading_like") != LUA_TNIL) o->heading_like = lua_toboolean(L, -1);
   if (lua_getfield(L, spec, "max_chars") != LUA_TNIL) o->max_chars = luaL_checkinteger(L, -1);
   if (lua_getfield(L, spec, "inline") != LUA_TNIL) o->inline_mode = lua_toboolean(L, -1);
   lua_pop(L, 5);
-  if (o->max_chars < 1) luaL_error(L, "section option 'max_chars' must be at least 1");
+  if (o->max_chars < 1) luaL_error(L, "%s: option 'max_chars' must be at least 1", func);
   o->stop_base = lua_gettop(L) + 1;
   int t = lua_getfield(L, spec, "stop");
   int stop = lua_gettop(L);
@@ -239,7 +245,7 @@ static void read_opts(lua_State *L, int spec, scan_opts *o) {
     }
     lua_pop(L, 1);
   } else if (t != LUA_TNIL) {
-    luaL_error(L, "section option 'stop' must be a regex string or a list of them");
+    luaL_error(L, "%s: option 'stop' must be a regex string or a list of them", func);
   }
   lua_remove(L, stop);
   o->stop_base = stop;
@@ -537,7 +543,7 @@ static int find_sections(lua_State *L, int all) {
   luaL_checktype(L, 2, LUA_TTABLE);
   lua_settop(L, 2);
   scan_opts o;
-  read_opts(L, 2, &o);
+  read_opts(L, 2, &o, all ? "doc:sections" : "doc:section", 1);
   const rr_furniture *f = rr_document_furniture(L, 1);
   int nnames;
   span *names = heading_names(L, 2, &nnames);
@@ -592,7 +598,7 @@ static int sec_block(lua_State *L) {
   if (first < 1 || (size_t)first > d->text.nlines) return 0;
   lua_settop(L, 3);
   scan_opts o;
-  read_opts(L, 3, &o);
+  read_opts(L, 3, &o, "doc:block", 0);
   const rr_furniture *f = rr_document_furniture(L, 1);
   /* the first line itself never ends the block */
   size_t last = (size_t)first;
@@ -703,11 +709,12 @@ static void add_line(itemizer *it, span line) {
 }
 
 /* Reads items options at opts (split = regex) and pushes the regex (if
- * any), the buffer box and the result table. */
-static void itemizer_init(lua_State *L, itemizer *it, int opts) {
+ * any), the buffer box and the result table.  func names the caller in errors. */
+static void itemizer_init(lua_State *L, itemizer *it, int opts, const char *func) {
   memset(it, 0, sizeof *it);
   it->L = L;
   if (lua_istable(L, opts)) {
+    rr_check_options(L, opts, func, ITEMS_OPTIONS, 0);
     if (lua_getfield(L, opts, "split") != LUA_TNIL) {
       luaL_checktype(L, -1, LUA_TSTRING);
       it->split = rr_regex_get(L, -1, NULL);
@@ -775,12 +782,12 @@ static int sec_items(lua_State *L) {
   size_t a, b;
   int trace = rr_luactx_get(L)->trace;
   if (section_span(L, d, &a, &b)) {   /* an inline section: its items, cut at sibling markers */
-    itemizer_init(L, &it, 2);
+    itemizer_init(L, &it, 2, "sec:items");
     if (trace) it.text = d->text.s;
     add_span_items(&it, d->text.s, a, b);
     return itemize_done(L, &it);
   }
-  itemizer_init(L, &it, 2);
+  itemizer_init(L, &it, 2, "sec:items");
   if (lua_type(L, 6) == LUA_TSTRING) {   /* the heading line's text after its colon: at sec.pos */
     size_t n;
     const char *s = lua_tolstring(L, 6, &n);
@@ -803,7 +810,7 @@ static int str_items(lua_State *L) {
   size_t n;
   const char *s = luaL_checklstring(L, 1, &n);
   itemizer it;
-  itemizer_init(L, &it, 2);
+  itemizer_init(L, &it, 2, "rr.items");
   size_t a = 0;
   while (a <= n) {
     const char *nl = memchr(s + a, '\n', n - a);
@@ -892,5 +899,14 @@ int luaopen_rulerun_section(lua_State *L) {
   }
   lua_pop(L, 1);
   luaL_newlib(L, sec_funcs);
+  lua_createtable(L, 0, 4);           /* OPTIONS: each function's option keys (rulerun.options) */
+  static const char *const with_spec[] = {"section", "sections", "block", NULL};
+  for (int i = 0; with_spec[i]; i++) {
+    rr_push_names(L, SECTION_OPTIONS);
+    lua_setfield(L, -2, with_spec[i]);
+  }
+  rr_push_names(L, ITEMS_OPTIONS);
+  lua_setfield(L, -2, "items");
+  lua_setfield(L, -2, "OPTIONS");
   return 1;
 }

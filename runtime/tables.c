@@ -644,6 +644,9 @@ static void normalize_cells(grid *g) {
   }
 }
 
+/* The option keys of parse and all (and so of rr.find_table). */
+static const char *const TABLE_OPTIONS[] = {"shape", "header", "carry", "init", "normalize", "original", NULL};
+
 static int opt_int(lua_State *L, int opts, const char *key, int dflt) {
   if (!opts) return dflt;
   int v = lua_getfield(L, opts, key) == LUA_TNIL ? dflt : (int)luaL_checkinteger(L, -1);
@@ -818,10 +821,17 @@ static const char *table_text(lua_State *L, int opts, size_t *n) {
   return s;
 }
 
+/* The options table of a call (argument 2), checked; its index or 0. */
+static int table_opts(lua_State *L, const char *func) {
+  if (!lua_istable(L, 2)) return 0;
+  rr_check_options(L, 2, func, TABLE_OPTIONS, 0);
+  return 2;
+}
+
 /* tables.parse(text [, opts]) -> the first table, or nil */
 static int tables_parse(lua_State *L) {
   size_t n;
-  int opts = lua_istable(L, 2) ? 2 : 0;
+  int opts = table_opts(L, "rr.tables.parse");
   const char *s = table_text(L, opts, &n);
   lua_settop(L, 2);
   if (!parse_at(L, s, n, check_init(L, opts, n), opts)) lua_pushnil(L);
@@ -831,7 +841,7 @@ static int tables_parse(lua_State *L) {
 /* tables.all(text [, opts]) -> every table, in order */
 static int tables_all(lua_State *L) {
   size_t n;
-  int opts = lua_istable(L, 2) ? 2 : 0;
+  int opts = table_opts(L, "rr.tables.all");
   const char *s = table_text(L, opts, &n);
   lua_settop(L, 2);
   lua_newtable(L);
@@ -880,5 +890,11 @@ static const luaL_Reg tables_funcs[] = {
 
 int luaopen_rulerun_tables(lua_State *L) {
   luaL_newlib(L, tables_funcs);
+  lua_createtable(L, 0, 2);           /* OPTIONS: each function's option keys (rulerun.options) */
+  rr_push_names(L, TABLE_OPTIONS);
+  lua_setfield(L, -2, "parse");
+  rr_push_names(L, TABLE_OPTIONS);
+  lua_setfield(L, -2, "all");
+  lua_setfield(L, -2, "OPTIONS");
   return 1;
 }

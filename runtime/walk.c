@@ -116,7 +116,7 @@ static int push_frame(rr_walker *w, char *path, char *rel, dev_t dev, ino_t ino,
     f->v[f->n++] = (entry){key, dir ? st.st_dev : 0, dir ? st.st_ino : 0, problem};
   }
   closedir(d);
-  qsort(f->v, f->n, sizeof *f->v, cmp_entry);
+  if (f->n > 1) qsort(f->v, f->n, sizeof *f->v, cmp_entry);   /* an empty directory has no array */
   w->depth++;
   return 0;
 nomem:

@@ -3,24 +3,12 @@
 checks the exit code, the message, and what was or was not written."""
 import os, subprocess, sys, tempfile
 
-RULERUN = sys.argv[1]
-failures = 0
-count = 0
+from clitest import check, finish, write
 
-def check(cond, what, detail=""):
-    global failures, count
-    count += 1
-    if not cond:
-        failures += 1
-        print(f"FAIL {what}\n    {detail}")
+RULERUN = sys.argv[1]
 
 def run(*args):
     return subprocess.run([RULERUN, *args], capture_output=True, text=True)
-
-def write(path, data, mode="w"):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, mode, **({} if "b" in mode else {"encoding": "utf-8"})) as f:
-        f.write(data)
 
 tmp = tempfile.mkdtemp(prefix="rr-errors-")
 docs = os.path.join(tmp, "docs")
@@ -54,6 +42,12 @@ write(f"{tmp}/loaderr.lua", 'local rr = require "rulerun"\n\nerror("no config he
 p = run(f"{tmp}/loaderr.lua", docs, "-o", os.path.join(tmp, "out-load"))
 check(p.returncode == 2 and f"{tmp}/loaderr.lua:3: no config here" in p.stderr, "load error", p.stderr)
 check(not os.path.exists(os.path.join(tmp, "out-load")), "load error creates no output dir")
+
+# an error raised inside a helper while the rule file loads names the rule file's line first
+write(f"{tmp}/loaderr2.lua", 'local rr = require "rulerun"\nlocal g = rr.gazetteer("nope.csv")\n')
+p = run(f"{tmp}/loaderr2.lua", docs, "-o", os.path.join(tmp, "out-load"))
+check(p.returncode == 2 and p.stderr.startswith(f"rulerun: {tmp}/loaderr2.lua:2: ") and "cannot open" in p.stderr,
+      "a load error inside a helper names the rule file's line", p.stderr)
 
 # a missing rule file, a rule file that declares nothing
 p = run(f"{tmp}/missing.lua", docs)
@@ -91,6 +85,25 @@ check(f"a.txt: {tmp}/column.lua:4: rule 'cols': table 't' has no column 'nope' (
 check(sum(l.endswith("has no column 'nope' (its columns: file, a)") for l in p.stderr.splitlines()) == 1
       and "3 documents failed with:" in p.stderr and "(a.txt, b.txt, c.txt)" in p.stderr,
       "the same error in three documents is told once, with a count and the documents", p.stderr)
+
+# a misspelled option key: an error at the rule's line naming the key, the closest one and the keys there are
+for call, message in [
+        ('rr.find_table(doc, "x", { hedaer = 1 })', "rr.find_table: unknown option 'hedaer' "
+         "(did you mean 'header'? options: shape, header, carry, init, normalize, original)"),
+        ('doc:section { "风险提示", stopp = "^图" }', "doc:section: unknown option 'stopp' "
+         "(did you mean 'stop'? options: from, max_lines, heading_like, max_chars, inline, stop)")]:
+    write(f"{tmp}/option.lua", 'local rr = require "rulerun"\nrr.table("t", {"file", "n"})\n'
+          f'rr.rule("opts", function(doc)\n  local x = {call}\nend)\n')
+    p = run(f"{tmp}/option.lua", docs, "-o", os.path.join(tmp, "out-opt"))
+    check(p.returncode == 1 and f"a.txt: {tmp}/option.lua:4: rule 'opts': {message}" in p.stderr,
+          "a misspelled option names the key and the rule's line: " + call, p.stderr)
+
+# a misspelled column: the closest column and the columns there are
+write(f"{tmp}/column2.lua", 'local rr = require "rulerun"\nrr.table("risks", {"file", "seq", "risk"})\n'
+      'rr.rule("cols", function(doc)\n  rr.emit("risks", {seq = 1, risks = "x"})\nend)\n')
+p = run(f"{tmp}/column2.lua", docs, "-o", os.path.join(tmp, "out-col"))
+check(p.returncode == 1 and "table 'risks' has no column 'risks' (did you mean 'risk'? its columns: file, seq, risk)"
+      in p.stderr, "a misspelled column gets a suggestion", p.stderr)
 
 # a file that is not UTF-8 is reported and skipped
 bad = os.path.join(tmp, "docs-bad")
@@ -191,5 +204,4 @@ p = run("--stdlib", f"{tmp}/nowhere", f"{tmp}/good.lua", docs, "-o", f"{tmp}/out
 check(p.returncode == 2 and "cannot find rulerun's Lua library" in p.stderr and f"{tmp}/nowhere" in p.stderr
       and "--stdlib DIR" in p.stderr, "a missing stdlib names where it looked and --stdlib", p.stderr)
 
-print(f"{count - failures} passed, {failures} failed")
-sys.exit(1 if failures else 0)
+finish()

@@ -126,7 +126,7 @@ local GLUED_BODY = 600        -- bytes after such a heading that its list may ta
 function M.risks(doc, opts)
   local spec = {}
   for i, h in ipairs(RISK_HEADINGS) do spec[i] = h end
-  for k, v in pairs(opts or {}) do spec[k] = v end
+  for k, v in pairs(priv.check_options(opts, "rr.risks") or {}) do spec[k] = v end
   for _, sec in ipairs(doc:sections(spec)) do
     local items = M.risk_items(sec:text())
     if #items > 0 then return items, sec end

@@ -350,7 +350,7 @@ end
 -- 评级说明, 评级标准, 公司评级 … are tried in turn and the block with the
 -- most definitions wins.
 function M.ratings(s, opts)
-  opts = opts or {}
+  opts = priv.check_options(opts, "rr.ratings") or {}
   local from = opts.from
   if from then
     if type(from) ~= "number" then from = re.find(s, from) or 1 end
