@@ -84,7 +84,7 @@ rr_engine *rr_engine_new(const rr_options *opt) {
   if (!e) return NULL;
   if (opt) e->opt = *opt;
   e->out_dir = strdup(e->opt.out_dir ? e->opt.out_dir : "out");
-  e->glob = strdup(e->opt.glob ? e->opt.glob : "*.txt");
+  e->glob = rr_globs_describe(e->opt.globs, e->opt.nglobs, e->opt.glob);
   e->stdlib_dir = strdup(rr_find_stdlib(e->opt.stdlib_dir));
   e->encoding = e->opt.encoding ? strdup(e->opt.encoding) : NULL;
   e->opt.encoding = e->encoding;
@@ -678,7 +678,7 @@ static const char *plural(size_t n, const char *one, const char *many) { return 
 static void *count_inputs(void *arg) {
   run *ru = arg;
   char err[256];
-  rr_walker *w = rr_walker_new(ru->paths, ru->npaths, ru->e->glob, err, sizeof err);
+  rr_walker *w = rr_walker_new(ru->paths, ru->npaths, &ru->e->opt, err, sizeof err);
   rr_input in;
   int got = 0;
   while (w && !atomic_load(&ru->count_stop) && (got = rr_walker_next(w, &in, err, sizeof err)) > 0) {
@@ -1004,7 +1004,7 @@ int rr_engine_run(rr_engine *e, const char *const *paths, size_t npaths) {
   ru.e = e;
   ru.start = t0;
   ru.total = SIZE_MAX;
-  ru.walker = rr_walker_new(paths, npaths, e->glob, e->err, sizeof e->err);
+  ru.walker = rr_walker_new(paths, npaths, &e->opt, e->err, sizeof e->err);
   if (!ru.walker) return RR_EINPUT;
   if (yield_start(e, e->L0) != 0) {
     rr_walker_free(ru.walker);

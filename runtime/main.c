@@ -31,7 +31,12 @@ static const char usage_text[] =
   "options:\n"
   "  -o, --out DIR      write the CSV files into DIR (default: out)\n"
   "  -j, --jobs N       use N worker threads (default: one per CPU)\n"
-  "  -g, --glob PAT     take files matching PAT from directories (default: *.txt)\n"
+  "  -g, --glob PAT     which files to take from directories, as ripgrep's -g:\n"
+  "                     repeatable, the last glob that matches wins, !PAT leaves\n"
+  "                     out, {txt,md} braces, a PAT with '/' matches the path\n"
+  "                     below the directory.  Default: *.{txt,pdf} in any case\n"
+  "                     (also when every -g is a !PAT)\n"
+  "      --iglob PAT    -g, case-insensitive\n"
   "      --excel        spreadsheet profile: UTF-8 BOM, CRLF, codes with leading\n"
   "                     zeros written =\"000977\" (they stay text), cells that\n"
   "                     would run as formulas (=, +, -, @) prefixed with ';\n"
@@ -112,10 +117,21 @@ static double fraction(const char *arg, const char *option) {
   return x;
 }
 
+/* -g and --iglob, in order; the array lives as long as the process. */
+static void add_glob(cli *c, const char *pattern, int caseless) {
+  rr_glob *v = realloc((rr_glob *)c->opt.globs, (c->opt.nglobs + 1) * sizeof *v);
+  if (!v) {
+    fprintf(stderr, "rulerun: out of memory\n");
+    exit(2);
+  }
+  v[c->opt.nglobs++] = (rr_glob){pattern, caseless};
+  c->opt.globs = v;
+}
+
 void cli_parse(int argc, char **argv, cli *c) {
   enum { OPT_EXCEL = 256, OPT_STDLIB, OPT_NO_PROGRESS, OPT_VERSION, OPT_PROFILE, OPT_ENCODING,
          OPT_ALLOW_IO, OPT_MAX_STEPS, OPT_MAX_MEMORY, OPT_YIELD, OPT_MIN_F1, OPT_FORMAT, OPT_WATCH,
-         OPT_PROVENANCE };
+         OPT_PROVENANCE, OPT_IGLOB };
   static const struct option longopts[] = {
     {"out", required_argument, NULL, 'o'}, {"jobs", required_argument, NULL, 'j'},
     {"glob", required_argument, NULL, 'g'}, {"excel", no_argument, NULL, OPT_EXCEL},
@@ -130,6 +146,7 @@ void cli_parse(int argc, char **argv, cli *c) {
     {"format", required_argument, NULL, OPT_FORMAT},
     {"watch", no_argument, NULL, OPT_WATCH},
     {"provenance", no_argument, NULL, OPT_PROVENANCE},
+    {"iglob", required_argument, NULL, OPT_IGLOB},
     {NULL, 0, NULL, 0}};
   memset(c, 0, sizeof *c);
   c->progress = isatty(2);
@@ -140,7 +157,8 @@ void cli_parse(int argc, char **argv, cli *c) {
     switch (opt) {
       case 'o': c->out = optarg; break;
       case 'j': c->opt.jobs = (int)number(optarg, 1, 1024, "-j"); break;
-      case 'g': c->opt.glob = optarg; break;
+      case 'g':
+      case OPT_IGLOB: add_glob(c, optarg, opt == OPT_IGLOB); break;
       case 'q': c->quiet = 1; break;
       case OPT_EXCEL: c->opt.excel = 1; break;
       case OPT_STDLIB: c->opt.stdlib_dir = optarg; break;

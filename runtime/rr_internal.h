@@ -313,6 +313,21 @@ int rr_sink_commit(rr_sink *s, char *err, size_t errlen);     /* closes s; 0 or 
 void rr_sink_abort(rr_sink *s);                               /* removes the temps, closes s */
 const size_t *rr_sink_rows(const rr_sink *s);
 
+/* ---- which files directories give (globs.c) -------------------------------- */
+#define RR_DEFAULT_GLOB "*.{txt,pdf}"   /* in any case, when no glob takes files */
+typedef struct rr_globs rr_globs;
+/* globs[0..n) in order after single (a plain -g of the API, NULL if none);
+ * NULL with a message in err for a glob that cannot be used. */
+rr_globs *rr_globs_new(const rr_glob *globs, size_t n, const char *single, char *err, size_t errlen);
+/* Whether a file (dir 0) is taken, or a directory (dir 1) walked into.  path
+ * is below the directory given ("a/b.txt"; may be NULL when no glob needs it:
+ * rr_globs_need_path), name the last part. */
+int rr_globs_take(const rr_globs *gs, const char *path, const char *name, int dir);
+int rr_globs_need_path(const rr_globs *gs);
+/* The globs in words, for a message ("*.md, !draft*"); malloc'd, NULL without memory. */
+char *rr_globs_describe(const rr_glob *globs, size_t n, const char *single);
+void rr_globs_free(rr_globs *gs);
+
 /* ---- input listing (walk.c) ----------------------------------------------- */
 typedef struct rr_input {
   char *path;     /* to open */
@@ -326,7 +341,8 @@ typedef struct rr_input {
  * glob), one at a time in path order; roots must outlive the walker.  NULL
  * with a message in err when a root does not exist. */
 typedef struct rr_walker rr_walker;
-rr_walker *rr_walker_new(const char *const *roots, size_t nroots, const char *glob, char *err,
+/* opt gives the globs. */
+rr_walker *rr_walker_new(const char *const *roots, size_t nroots, const rr_options *opt, char *err,
                          size_t errlen);
 /* 1 with *in set (the caller frees path, rel and problem), 0 at the end, -1
  * with a message in err (a root directory that cannot be listed, no memory). */

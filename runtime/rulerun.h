@@ -29,10 +29,17 @@ enum {
  * that the next message may overwrite. */
 typedef void (*rr_message_fn)(void *ud, const char *msg, int is_progress);
 
+/* A glob of rr_options.globs: ripgrep's -g (caseless 0) or --iglob (1). */
+typedef struct rr_glob {
+  const char *pattern;     /* "*.txt", "!draft*", "*.{txt,md}", "sub/x*" */
+  int caseless;
+} rr_glob;
+
 typedef struct rr_options {
   int jobs;                /* worker threads; <= 0: one per online CPU */
   const char *out_dir;     /* where <table>.csv go; NULL: "out" */
-  const char *glob;        /* file names taken from directories; NULL: "*.txt" */
+  const char *glob;        /* file names taken from directories; NULL: globs, or "*.{txt,pdf}"
+                              in any case */
   const char *stdlib_dir;  /* the Lua stdlib; NULL: RULERUN_STDLIB or the built-in search */
   int excel;               /* BOM, CRLF and formula guard for spreadsheets */
   int progress;            /* report progress through on_message */
@@ -49,6 +56,10 @@ typedef struct rr_options {
   int provenance;          /* every row gets _rule, _line and _offset columns: the rule that
                               emitted it, the rule file's line, and the byte offset in the report
                               (0-based) where it was found (empty when not known) */
+  const rr_glob *globs;    /* which files directories give, as ripgrep's -g: in order, the last
+                              match wins, '!' leaves out, {a,b} braces (with glob: after it);
+                              the array must outlive the engine */
+  size_t nglobs;
 } rr_options;
 
 typedef struct rr_stats {

@@ -7,7 +7,6 @@
  * sorting every relative path ("a.txt" before "a/x.txt"). */
 #include <dirent.h>
 #include <errno.h>
-#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +36,8 @@ struct rr_walker {
   struct stat *root_st;   /* taken once, by rr_walker_new */
   size_t nroots, next_root;
   int nfiles;             /* roots that are files; all of them: the count is known */
-  char *glob;
+  rr_globs *globs;
+  size_t root_skip;       /* what the current root puts before rel: globs see what follows */
   frame stack[MAX_DEPTH];
   int depth;            /* frames in use */
 };
@@ -65,8 +65,17 @@ static void frame_free(frame *f) {
   memset(f, 0, sizeof *f);
 }
 
-/* Lists directory path (dev/ino) into a new frame: the files that match
- * glob and the subdirectories, sorted.  Takes path and rel on success; -1
+/* Whether the globs take the entry name of frame f (dir: a directory to walk). */
+static int take(const rr_walker *w, const frame *f, const char *name, int dir) {
+  if (!rr_globs_need_path(w->globs)) return rr_globs_take(w->globs, NULL, name, dir);
+  const char *below = strlen(f->rel) > w->root_skip ? f->rel + w->root_skip : "";
+  char path[8192];
+  snprintf(path, sizeof path, "%s%s%s", below, *below ? "/" : "", name);
+  return rr_globs_take(w->globs, path, name, dir);
+}
+
+/* Lists directory path (dev/ino) into a new frame: the files the globs
+ * take and the subdirectories, sorted.  Takes path and rel on success; -1
  * (path and rel still the caller's) when it cannot be listed or memory runs
  * out. */
 static int push_frame(rr_walker *w, char *path, char *rel, dev_t dev, ino_t ino, char *err, size_t errlen) {
@@ -90,12 +99,12 @@ static int push_frame(rr_walker *w, char *path, char *rel, dev_t dev, ino_t ino,
     int dir = 0;
     if (fstatat(dirfd(d), e->d_name, &st, 0) != 0) {
       /* a dangling symlink, a file gone since readdir: reported if it is one we would read */
-      if (fnmatch(w->glob, e->d_name, 0) != 0) continue;
+      if (!take(w, f, e->d_name, 0)) continue;
       problem = errno == ENOENT ? "cannot read: No such file or directory (a dangling symlink?)"
                                 : "cannot read: cannot stat it";
     } else {
       dir = S_ISDIR(st.st_mode);
-      if (!dir && fnmatch(w->glob, e->d_name, 0) != 0) continue;
+      if (!take(w, f, e->d_name, dir)) continue;
       if (!dir && !S_ISREG(st.st_mode))   /* a FIFO would block the worker for ever */
         problem = S_ISFIFO(st.st_mode) ? "not a regular file (a named pipe), skipped"
                   : S_ISSOCK(st.st_mode) ? "not a regular file (a socket), skipped"
@@ -128,16 +137,20 @@ fail:
   return -1;
 }
 
-rr_walker *rr_walker_new(const char *const *roots, size_t nroots, const char *glob, char *err,
+rr_walker *rr_walker_new(const char *const *roots, size_t nroots, const rr_options *opt, char *err,
                          size_t errlen) {
   rr_walker *w = calloc(1, sizeof *w);
-  if (!w || !(w->glob = strdup(glob)) || !(w->root_st = calloc(nroots + 1, sizeof *w->root_st))) {
+  if (!w || !(w->root_st = calloc(nroots + 1, sizeof *w->root_st))) {
     rr_walker_free(w);
     snprintf(err, errlen, "out of memory");
     return NULL;
   }
   w->roots = roots;
   w->nroots = nroots;
+  if (!(w->globs = rr_globs_new(opt->globs, opt->nglobs, opt->glob, err, errlen))) {
+    rr_walker_free(w);
+    return NULL;
+  }
   for (size_t i = 0; i < nroots; i++) {   /* a missing root is an error before anything runs */
     if (stat(roots[i], &w->root_st[i]) != 0) {
       snprintf(err, errlen, "%s: %s", roots[i], strerror(errno));
@@ -200,6 +213,7 @@ int rr_walker_next(rr_walker *w, rr_input *in, char *err, size_t errlen) {
       size_t n = strlen(dir);
       while (n > 1 && dir[n - 1] == '/') dir[--n] = '\0';   /* "reports/" -> "reports" */
       for (n = strlen(rel); n > 1 && rel[n - 1] == '/';) rel[--n] = '\0';
+      w->root_skip = n ? n + 1 : 0;
       if (push_frame(w, dir, rel, st.st_dev, st.st_ino, err, errlen) == 0) continue;
       char why[256];                       /* the root must list */
       snprintf(why, sizeof why, "%s", err);
@@ -248,6 +262,6 @@ void rr_walker_free(rr_walker *w) {
   if (!w) return;
   while (w->depth > 0) frame_free(&w->stack[--w->depth]);
   free(w->root_st);
-  free(w->glob);
+  rr_globs_free(w->globs);
   free(w);
 }
