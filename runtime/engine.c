@@ -682,6 +682,7 @@ static void *count_inputs(void *arg) {
   rr_input in;
   int got = 0;
   while (w && !atomic_load(&ru->count_stop) && (got = rr_walker_next(w, &in, err, sizeof err)) > 0) {
+    free(in.data);
     free(in.path);
     free(in.rel);
     free(in.problem);
@@ -978,9 +979,10 @@ static void *work(void *arg) {
       rr_batch_init(&r->batch, (size_t)ru->e->ntables);
       result_fail(r, 0, "%s: %s", in.rel, in.problem);
     } else {
-      process(ru->e, w->L, in.path, in.rel, NULL, 0, r);
+      process(ru->e, w->L, in.path, in.rel, in.data, in.len, r);
     }
     submit(ru, idx, r);
+    free(in.data);
     free(in.path);     /* the result holds its own copies of messages; rows carry no path */
     free(in.problem);
   }
@@ -1025,7 +1027,7 @@ int rr_engine_run(rr_engine *e, const char *const *paths, size_t npaths) {
   if (known >= 0) {
     atomic_store(&ru.counted, (size_t)known);
     atomic_store(&ru.count_done, 1);
-  } else if (e->opt.progress) {
+  } else if (e->opt.progress && known == -1) {   /* not stdin: a second walk would wait on it */
     ru.counting = pthread_create(&ru.counter, NULL, count_inputs, &ru) == 0;
   }
   if (known >= 0 && jobs > known) jobs = known ? known : 1;   /* no idle states for a few files */

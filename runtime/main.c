@@ -37,6 +37,11 @@ static const char usage_text[] =
   "                     below the directory.  Default: *.{txt,pdf} in any case\n"
   "                     (also when every -g is a !PAT)\n"
   "      --iglob PAT    -g, case-insensitive\n"
+  "      --files-from FILE  also read the reports (or directories) listed in\n"
+  "                     FILE, one a line (- : stdin), after the PATHs\n"
+  "  -0, --null         --files-from's names end with NUL (find -print0)\n"
+  "                     A PATH of - reads one report from stdin.\n"
+
   "      --excel        spreadsheet profile: UTF-8 BOM, CRLF, codes with leading\n"
   "                     zeros written =\"000977\" (they stay text), cells that\n"
   "                     would run as formulas (=, +, -, @) prefixed with ';\n"
@@ -131,7 +136,7 @@ static void add_glob(cli *c, const char *pattern, int caseless) {
 void cli_parse(int argc, char **argv, cli *c) {
   enum { OPT_EXCEL = 256, OPT_STDLIB, OPT_NO_PROGRESS, OPT_VERSION, OPT_PROFILE, OPT_ENCODING,
          OPT_ALLOW_IO, OPT_MAX_STEPS, OPT_MAX_MEMORY, OPT_YIELD, OPT_MIN_F1, OPT_FORMAT, OPT_WATCH,
-         OPT_PROVENANCE, OPT_IGLOB };
+         OPT_PROVENANCE, OPT_IGLOB, OPT_FILES_FROM };
   static const struct option longopts[] = {
     {"out", required_argument, NULL, 'o'}, {"jobs", required_argument, NULL, 'j'},
     {"glob", required_argument, NULL, 'g'}, {"excel", no_argument, NULL, OPT_EXCEL},
@@ -147,19 +152,23 @@ void cli_parse(int argc, char **argv, cli *c) {
     {"watch", no_argument, NULL, OPT_WATCH},
     {"provenance", no_argument, NULL, OPT_PROVENANCE},
     {"iglob", required_argument, NULL, OPT_IGLOB},
+    {"files-from", required_argument, NULL, OPT_FILES_FROM}, {"null", no_argument, NULL, '0'},
     {NULL, 0, NULL, 0}};
   memset(c, 0, sizeof *c);
   c->progress = isatty(2);
   c->min_f1 = 1.0;
   int opt;
   opterr = 0;
-  while ((opt = getopt_long(argc, argv, "o:j:g:qh", longopts, NULL)) != -1) {
+  while ((opt = getopt_long(argc, argv, "o:j:g:qh0", longopts, NULL)) != -1) {
     switch (opt) {
       case 'o': c->out = optarg; break;
       case 'j': c->opt.jobs = (int)number(optarg, 1, 1024, "-j"); break;
       case 'g':
       case OPT_IGLOB: add_glob(c, optarg, opt == OPT_IGLOB); break;
       case 'q': c->quiet = 1; break;
+      case OPT_FILES_FROM: c->opt.files_from = optarg; break;
+      case '0': c->opt.files_from_nul = 1; break;
+
       case OPT_EXCEL: c->opt.excel = 1; break;
       case OPT_STDLIB: c->opt.stdlib_dir = optarg; break;
       case OPT_NO_PROGRESS: c->progress = 0; break;
@@ -303,7 +312,7 @@ static int run_once(cli *c, cli_tally *t) {
 static int cmd_run(int argc, char **argv) {
   cli c;
   cli_parse(argc, argv, &c);
-  if (c.nargs < 2)
+  if (c.nargs < 2 && !(c.nargs == 1 && c.opt.files_from))
     cli_usage_error("%s", c.nargs < 1 ? "no rule file given" : "no report file or directory given");
   c.opt.out_dir = c.out;
   c.opt.progress = c.progress;

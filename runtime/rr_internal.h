@@ -330,6 +330,8 @@ void rr_globs_free(rr_globs *gs);
 
 /* ---- input listing (walk.c) ----------------------------------------------- */
 typedef struct rr_input {
+  char *data;     /* set: the document's bytes are here, not at path (stdin) */
+  size_t len;
   char *path;     /* to open */
   char *rel;      /* relative to the root given on the command line (with several roots:
                      starting with the root as given), as valid UTF-8 */
@@ -341,13 +343,15 @@ typedef struct rr_input {
  * glob), one at a time in path order; roots must outlive the walker.  NULL
  * with a message in err when a root does not exist. */
 typedef struct rr_walker rr_walker;
-/* opt gives the globs. */
+/* opt gives the globs and --files-from. */
 rr_walker *rr_walker_new(const char *const *roots, size_t nroots, const rr_options *opt, char *err,
                          size_t errlen);
-/* 1 with *in set (the caller frees path, rel and problem), 0 at the end, -1
- * with a message in err (a root directory that cannot be listed, no memory). */
+/* 1 with *in set (the caller frees data, path, rel and problem), 0 at the
+ * end, -1 with a message in err (a root directory that cannot be listed, a
+ * list that cannot be read, no memory). */
 int rr_walker_next(rr_walker *w, rr_input *in, char *err, size_t errlen);
-/* How many documents, when every root is a file; -1 when it is not known before the walk. */
+/* How many documents, when every root is a file; -1 when it is not known
+ * before the walk, -2 when a second walk cannot count them either (stdin). */
 int rr_walker_count(const rr_walker *w);
 void rr_walker_free(rr_walker *w);
 

@@ -60,6 +60,8 @@ typedef struct rr_options {
                               match wins, '!' leaves out, {a,b} braces (with glob: after it);
                               the array must outlive the engine */
   size_t nglobs;
+  const char *files_from;  /* inputs listed in this file ("-": stdin), one a line, after paths */
+  int files_from_nul;      /* ... separated by NUL bytes instead (find -print0) */
 } rr_options;
 
 typedef struct rr_stats {
@@ -88,7 +90,7 @@ rr_engine *rr_engine_new(const rr_options *opt);
 int rr_engine_load(rr_engine *e, const char *rules_path);
 
 /* Runs the loaded rules over the files and directories in paths (directories
- * are walked recursively for opt.glob) and writes one CSV per declared table
+ * are walked recursively for opt.glob and opt.globs; "-" is stdin) and writes one CSV per declared table
  * into opt.out_dir.  Outputs appear complete or not at all. */
 int rr_engine_run(rr_engine *e, const char *const *paths, size_t npaths);
 

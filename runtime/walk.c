@@ -1,16 +1,19 @@
-/* walk.c - the command line's paths as a stream of documents, in path order.
+/* walk.c - the command line's paths (and --files-from's) as a stream of documents, in path order.
  *
  * The walk is lazy: a directory is listed when the walk reaches it, so memory
  * holds the listings of the directories on the current path, not a list of
  * every file (40,000 reports or 4,000 take the same memory).  Entries are
  * sorted with a '/' after directory names, which gives the same order as
- * sorting every relative path ("a.txt" before "a/x.txt"). */
+ * sorting every relative path ("a.txt" before "a/x.txt").  Lists (--files-from)
+ * are read one record at a time, so they take no more memory than their
+ * longest record. */
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "rr_internal.h"
 
@@ -36,10 +39,15 @@ struct rr_walker {
   struct stat *root_st;   /* taken once, by rr_walker_new */
   size_t nroots, next_root;
   int nfiles;             /* roots that are files; all of them: the count is known */
+  int uses_stdin;         /* "-", or a list read from stdin */
   rr_globs *globs;
   size_t root_skip;       /* what the current root puts before rel: globs see what follows */
   frame stack[MAX_DEPTH];
   int depth;            /* frames in use */
+  FILE *list;           /* --files-from */
+  int list_sep;         /* '\n' or '\0' */
+  char *record;         /* the list's record being read */
+  size_t record_cap;
 };
 
 static char *join(const char *a, const char *b) {
@@ -151,7 +159,27 @@ rr_walker *rr_walker_new(const char *const *roots, size_t nroots, const rr_optio
     rr_walker_free(w);
     return NULL;
   }
+  if (opt->files_from) {
+    w->list_sep = opt->files_from_nul ? '\0' : '\n';
+    w->uses_stdin = strcmp(opt->files_from, "-") == 0;
+    w->list = w->uses_stdin ? stdin : fopen(opt->files_from, "r");
+    if (!w->list) {
+      snprintf(err, errlen, "%s: %s", opt->files_from, strerror(errno));
+      rr_walker_free(w);
+      return NULL;
+    }
+  }
   for (size_t i = 0; i < nroots; i++) {   /* a missing root is an error before anything runs */
+    if (strcmp(roots[i], "-") == 0) {     /* stdin: one report */
+      if (w->uses_stdin) {
+        snprintf(err, errlen, "-: stdin given twice (as a path and --files-from -, or twice)");
+        rr_walker_free(w);
+        return NULL;
+      }
+      w->uses_stdin = 1;
+      w->nfiles++;
+      continue;
+    }
     if (stat(roots[i], &w->root_st[i]) != 0) {
       snprintf(err, errlen, "%s: %s", roots[i], strerror(errno));
       rr_walker_free(w);
@@ -166,6 +194,10 @@ rr_walker *rr_walker_new(const char *const *roots, size_t nroots, const rr_optio
  * a problem), problem copied.  rel becomes valid UTF-8 for the file column. */
 static int hand_out(rr_input *in, char *path, char *rel, const char *problem, char *err, size_t errlen) {
   memset(in, 0, sizeof *in);
+  if (rel && strcmp(rel, "-") == 0) {     /* stdin: named so, its bytes read here */
+    free(rel);
+    rel = strdup("<stdin>");
+  }
   in->path = path;
   in->rel = rel;
   size_t n = rel ? strlen(rel) : 0;
@@ -189,8 +221,85 @@ static int on_path(const rr_walker *w, dev_t dev, ino_t ino) {
   return 0;
 }
 
-int rr_walker_next(rr_walker *w, rr_input *in, char *err, size_t errlen) {
+/* The list's next record (an empty one skipped, a CR before a newline
+ * dropped): 1, 0 at its end, -1 on a read error. */
+static int list_record(rr_walker *w, char *err, size_t errlen) {
   for (;;) {
+    errno = 0;
+    ssize_t n = getdelim(&w->record, &w->record_cap, w->list_sep, w->list);
+    if (n < 0) {
+      if (ferror(w->list)) {
+        snprintf(err, errlen, "--files-from: cannot read the list: %s", strerror(errno ? errno : EIO));
+        return -1;
+      }
+      return 0;
+    }
+    if (n > 0 && w->record[n - 1] == w->list_sep) w->record[--n] = '\0';
+    if (w->list_sep == '\n' && n > 0 && w->record[n - 1] == '\r') w->record[--n] = '\0';
+    if (n > 0) return 1;
+  }
+}
+
+/* Reads all of f into in->data (stdin as a report). */
+static int slurp(FILE *f, rr_input *in, char *err, size_t errlen) {
+  rr_buf b = {0};
+  char chunk[65536];
+  size_t k;
+  while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
+    if (rr_buf_add(&b, chunk, k)) {
+      rr_buf_free(&b);
+      snprintf(err, errlen, "out of memory");
+      return -1;
+    }
+  if (rr_buf_add(&b, "", 1)) {
+    rr_buf_free(&b);
+    snprintf(err, errlen, "out of memory");
+    return -1;
+  }
+  if (ferror(f)) {
+    rr_buf_free(&b);
+    in->problem = strdup("cannot read stdin, skipped");
+    return in->problem ? 1 : -1;
+  }
+  in->data = b.s;
+  in->len = b.len - 1;
+  return 1;
+}
+
+/* The next file or problem of the walk, as if every input were a file. */
+static int next_file(rr_walker *w, rr_input *in, char *err, size_t errlen) {
+  for (;;) {
+    if (w->depth == 0 && w->next_root == w->nroots && w->list) {   /* the next entry of the list */
+      int got = list_record(w, err, errlen);
+      if (got <= 0) return got;
+      struct stat st;
+      char *path = strdup(w->record), *rel = strdup(w->record);
+      if (!path || !rel) {
+        free(path);
+        free(rel);
+        snprintf(err, errlen, "out of memory");
+        return -1;
+      }
+      if (stat(path, &st) != 0) {          /* a listed file that is not there costs only itself */
+        char why[300];
+        snprintf(why, sizeof why, "cannot read: %s, skipped", strerror(errno));
+        free(path);
+        return hand_out(in, NULL, rel, why, err, errlen);
+      }
+      if (!S_ISDIR(st.st_mode)) return hand_out(in, path, rel, NULL, err, errlen);
+      size_t n = strlen(path);
+      while (n > 1 && path[n - 1] == '/') {
+        n--;
+        path[n] = rel[n] = '\0';
+      }
+      w->root_skip = n + 1;
+      if (push_frame(w, path, rel, st.st_dev, st.st_ino, err, errlen) == 0) continue;
+      char why[300];
+      snprintf(why, sizeof why, "cannot list the directory: %s", err);
+      err[0] = '\0';
+      free(path);
+      return hand_out(in, NULL, rel, why, err, errlen);
+    }
     if (w->depth == 0) {                   /* the next root */
       if (w->next_root == w->nroots) return 0;
       const struct stat st = w->root_st[w->next_root];
@@ -198,7 +307,8 @@ int rr_walker_next(rr_walker *w, rr_input *in, char *err, size_t errlen) {
       /* With one root, names are relative to it; with several, two roots may
        * hold the same relative name (a/x.txt, b/x.txt), so each name starts
        * with its root as given. */
-      int several = w->nroots > 1;
+      int several = w->nroots > 1 || w->list;
+      if (strcmp(root, "-") == 0) return hand_out(in, strdup(root), strdup(root), NULL, err, errlen);
       if (!S_ISDIR(st.st_mode)) {          /* a file named on the command line is taken whatever its name */
         const char *base = strrchr(root, '/');
         return hand_out(in, strdup(root), strdup(several || !base ? root : base + 1), NULL, err, errlen);
@@ -254,13 +364,23 @@ int rr_walker_next(rr_walker *w, rr_input *in, char *err, size_t errlen) {
   }
 }
 
+int rr_walker_next(rr_walker *w, rr_input *in, char *err, size_t errlen) {
+  int got = next_file(w, in, err, errlen);
+  if (got <= 0) return got;
+  if (in->path && strcmp(in->path, "-") == 0 && !in->problem) return slurp(stdin, in, err, errlen);
+  return 1;
+}
+
 int rr_walker_count(const rr_walker *w) {
-  return (size_t)w->nfiles == w->nroots ? w->nfiles : -1;
+  if (w->list || (size_t)w->nfiles != w->nroots) return w->uses_stdin ? -2 : -1;
+  return w->nfiles;
 }
 
 void rr_walker_free(rr_walker *w) {
   if (!w) return;
   while (w->depth > 0) frame_free(&w->stack[--w->depth]);
+  if (w->list && w->list != stdin) fclose(w->list);
+  free(w->record);
   free(w->root_st);
   rr_globs_free(w->globs);
   free(w);

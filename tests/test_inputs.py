@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
-"""test_inputs.py RULERUN - which documents a run reads: -g/--iglob as ripgrep's.
+"""test_inputs.py RULERUN - which documents a run reads: -g/--iglob as ripgrep's,
+--files-from (newline or NUL separated, a file or stdin) and - for one
+report on stdin.
 
 A rule file emits one row per document with its file name and first line,
 so the rows say which documents were read and in which order."""
@@ -56,6 +58,28 @@ taken("a glob with '/' matches the path below the directory", [docs, "-g", "sub/
       ["sub/e.txt", "sub/f.md"])
 p = run(docs, "-g", "!", "-o", f"{tmp}/out-bad")
 check(p.returncode == 2 and b"-g: an empty glob" in p.stderr, "an empty glob is a usage error",
+      p.stderr.decode())
+
+# --files-from: in the list's order, after the paths; a missing file costs only itself
+lst = f"{tmp}/list.txt"
+write(lst, f"{docs}/c.md\n\n{docs}/a.txt\r\n{tmp}/nope.txt\n")
+out = f"{tmp}/out-list"
+p = run(f"{docs}/sub/e.txt", "--files-from", lst, "-o", out)
+want = [f"{docs}/sub/e.txt", f"{docs}/c.md", f"{docs}/a.txt"]
+check(p.returncode == 1 and files(out) == want and b"nope.txt: cannot read" in p.stderr,
+      "--files-from FILE: listed order, blank lines and CR ignored, a missing file reported",
+      f"exit {p.returncode}, {files(out)}\n    {p.stderr.decode()}")
+out = f"{tmp}/out-list0"
+p = run("--files-from", "-", "-0", "-o", out, stdin=f"{docs}/b.TXT\0{docs}/sub\0".encode())
+check(p.returncode == 0 and files(out) == [f"{docs}/b.TXT", f"{docs}/sub/e.txt"],
+      "--files-from - -0: NUL-separated from stdin, a listed directory walked",
+      f"exit {p.returncode}, {files(out) if p.returncode == 0 else ''}\n    {p.stderr.decode()}")
+out = f"{tmp}/out-stdin"
+p = run("-", "-o", out, stdin="风险提示 from stdin\nmore\n".encode())
+rows = open(f"{out}/docs.csv", encoding="utf-8").read() if p.returncode == 0 else ""
+check(rows == "file,first\n<stdin>,风险提示 from stdin\n", "- reads one report from stdin", rows + p.stderr.decode())
+p = run("-", "--files-from", "-", "-o", f"{tmp}/out-twice", stdin=b"x")
+check(p.returncode == 2 and b"stdin given twice" in p.stderr, "stdin cannot be both a path and the list",
       p.stderr.decode())
 
 finish()
