@@ -41,7 +41,10 @@ static const char usage_text[] =
   "                     FILE, one a line (- : stdin), after the PATHs\n"
   "  -0, --null         --files-from's names end with NUL (find -print0)\n"
   "                     A PATH of - reads one report from stdin.\n"
-
+  "      --jsonl-text FIELD  every input is JSON lines: each line an object\n"
+  "                     whose string FIELD is one document (streamed)\n"
+  "      --jsonl-name FIELD  the field naming a line's document in the file\n"
+  "                     column (default: FILE:LINE)\n"
   "      --excel        spreadsheet profile: UTF-8 BOM, CRLF, codes with leading\n"
   "                     zeros written =\"000977\" (they stay text), cells that\n"
   "                     would run as formulas (=, +, -, @) prefixed with ';\n"
@@ -136,7 +139,7 @@ static void add_glob(cli *c, const char *pattern, int caseless) {
 void cli_parse(int argc, char **argv, cli *c) {
   enum { OPT_EXCEL = 256, OPT_STDLIB, OPT_NO_PROGRESS, OPT_VERSION, OPT_PROFILE, OPT_ENCODING,
          OPT_ALLOW_IO, OPT_MAX_STEPS, OPT_MAX_MEMORY, OPT_YIELD, OPT_MIN_F1, OPT_FORMAT, OPT_WATCH,
-         OPT_PROVENANCE, OPT_IGLOB, OPT_FILES_FROM };
+         OPT_PROVENANCE, OPT_IGLOB, OPT_FILES_FROM, OPT_JSONL_TEXT, OPT_JSONL_NAME };
   static const struct option longopts[] = {
     {"out", required_argument, NULL, 'o'}, {"jobs", required_argument, NULL, 'j'},
     {"glob", required_argument, NULL, 'g'}, {"excel", no_argument, NULL, OPT_EXCEL},
@@ -153,6 +156,8 @@ void cli_parse(int argc, char **argv, cli *c) {
     {"provenance", no_argument, NULL, OPT_PROVENANCE},
     {"iglob", required_argument, NULL, OPT_IGLOB},
     {"files-from", required_argument, NULL, OPT_FILES_FROM}, {"null", no_argument, NULL, '0'},
+    {"jsonl-text", required_argument, NULL, OPT_JSONL_TEXT},
+    {"jsonl-name", required_argument, NULL, OPT_JSONL_NAME},
     {NULL, 0, NULL, 0}};
   memset(c, 0, sizeof *c);
   c->progress = isatty(2);
@@ -168,7 +173,8 @@ void cli_parse(int argc, char **argv, cli *c) {
       case 'q': c->quiet = 1; break;
       case OPT_FILES_FROM: c->opt.files_from = optarg; break;
       case '0': c->opt.files_from_nul = 1; break;
-
+      case OPT_JSONL_TEXT: c->opt.jsonl_text = optarg; break;
+      case OPT_JSONL_NAME: c->opt.jsonl_name = optarg; break;
       case OPT_EXCEL: c->opt.excel = 1; break;
       case OPT_STDLIB: c->opt.stdlib_dir = optarg; break;
       case OPT_NO_PROGRESS: c->progress = 0; break;
@@ -314,6 +320,7 @@ static int cmd_run(int argc, char **argv) {
   cli_parse(argc, argv, &c);
   if (c.nargs < 2 && !(c.nargs == 1 && c.opt.files_from))
     cli_usage_error("%s", c.nargs < 1 ? "no rule file given" : "no report file or directory given");
+  if (c.opt.jsonl_name && !c.opt.jsonl_text) cli_usage_error("%s", "--jsonl-name needs --jsonl-text");
   c.opt.out_dir = c.out;
   c.opt.progress = c.progress;
   c.opt.provenance = c.provenance;

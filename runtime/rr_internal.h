@@ -328,9 +328,19 @@ int rr_globs_need_path(const rr_globs *gs);
 char *rr_globs_describe(const rr_glob *globs, size_t n, const char *single);
 void rr_globs_free(rr_globs *gs);
 
+/* ---- JSON lines (jsonl.c) --------------------------------------------------- */
+/* One line's object: its string field text_field unescaped into *text
+ * (malloc'd, NUL-terminated), and name_field's string or number into *name
+ * (NULL when absent).  0, or -1 with why ("no string field 'text'", "',' or
+ * '}' expected at byte 12"). */
+int rr_jsonl_record(const char *s, size_t n, const char *text_field, const char *name_field, char **text,
+                    size_t *tlen, char **name, char *why, size_t whylen);
+/* Appends s[0..n) as a JSON string. */
+int rr_json_string(rr_buf *b, const char *s, size_t n);
+
 /* ---- input listing (walk.c) ----------------------------------------------- */
 typedef struct rr_input {
-  char *data;     /* set: the document's bytes are here, not at path (stdin) */
+  char *data;     /* set: the document's bytes are here, not at path (stdin, a JSON line) */
   size_t len;
   char *path;     /* to open */
   char *rel;      /* relative to the root given on the command line (with several roots:
@@ -343,7 +353,7 @@ typedef struct rr_input {
  * glob), one at a time in path order; roots must outlive the walker.  NULL
  * with a message in err when a root does not exist. */
 typedef struct rr_walker rr_walker;
-/* opt gives the globs and --files-from. */
+/* opt gives the globs, --files-from and JSON lines. */
 rr_walker *rr_walker_new(const char *const *roots, size_t nroots, const rr_options *opt, char *err,
                          size_t errlen);
 /* 1 with *in set (the caller frees data, path, rel and problem), 0 at the

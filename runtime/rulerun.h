@@ -62,6 +62,9 @@ typedef struct rr_options {
   size_t nglobs;
   const char *files_from;  /* inputs listed in this file ("-": stdin), one a line, after paths */
   int files_from_nul;      /* ... separated by NUL bytes instead (find -print0) */
+  const char *jsonl_text;  /* set: every input file is JSON lines, each line's string field of
+                              this name one document (read as a stream) */
+  const char *jsonl_name;  /* the field that names a line's document (else "FILE:LINE") */
 } rr_options;
 
 typedef struct rr_stats {

@@ -1,12 +1,12 @@
-/* walk.c - the command line's paths (and --files-from's) as a stream of documents, in path order.
+/* walk.c - the command line's paths (and --files-from's, and JSON lines) as a stream of documents, in path order.
  *
  * The walk is lazy: a directory is listed when the walk reaches it, so memory
  * holds the listings of the directories on the current path, not a list of
  * every file (40,000 reports or 4,000 take the same memory).  Entries are
  * sorted with a '/' after directory names, which gives the same order as
  * sorting every relative path ("a.txt" before "a/x.txt").  Lists (--files-from)
- * are read one record at a time, so they take no more memory than their
- * longest record. */
+ * and JSON lines are read one record at a time, so they take no more memory
+ * than their longest record. */
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -39,15 +39,19 @@ struct rr_walker {
   struct stat *root_st;   /* taken once, by rr_walker_new */
   size_t nroots, next_root;
   int nfiles;             /* roots that are files; all of them: the count is known */
-  int uses_stdin;         /* "-", or a list read from stdin */
+  int uses_stdin;         /* "-", or a list or JSON lines read from stdin */
   rr_globs *globs;
   size_t root_skip;       /* what the current root puts before rel: globs see what follows */
   frame stack[MAX_DEPTH];
   int depth;            /* frames in use */
   FILE *list;           /* --files-from */
   int list_sep;         /* '\n' or '\0' */
-  char *record;         /* the list's record being read */
+  char *record;         /* the list's record, or the JSON line, being read */
   size_t record_cap;
+  const char *jsonl_text, *jsonl_name;
+  FILE *jsonl;          /* the JSON-lines file being read, and its name */
+  char *jsonl_rel;
+  size_t jsonl_line;
 };
 
 static char *join(const char *a, const char *b) {
@@ -155,6 +159,8 @@ rr_walker *rr_walker_new(const char *const *roots, size_t nroots, const rr_optio
   }
   w->roots = roots;
   w->nroots = nroots;
+  w->jsonl_text = opt->jsonl_text;
+  w->jsonl_name = opt->jsonl_name;
   if (!(w->globs = rr_globs_new(opt->globs, opt->nglobs, opt->glob, err, errlen))) {
     rr_walker_free(w);
     return NULL;
@@ -170,7 +176,7 @@ rr_walker *rr_walker_new(const char *const *roots, size_t nroots, const rr_optio
     }
   }
   for (size_t i = 0; i < nroots; i++) {   /* a missing root is an error before anything runs */
-    if (strcmp(roots[i], "-") == 0) {     /* stdin: one report */
+    if (strcmp(roots[i], "-") == 0) {     /* stdin: one report, or JSON lines */
       if (w->uses_stdin) {
         snprintf(err, errlen, "-: stdin given twice (as a path and --files-from -, or twice)");
         rr_walker_free(w);
@@ -364,15 +370,90 @@ static int next_file(rr_walker *w, rr_input *in, char *err, size_t errlen) {
   }
 }
 
+/* The next line of the JSON-lines file being read as a document: 1, 0 at
+ * its end (closed), -1 on a read error or without memory. */
+static int next_line(rr_walker *w, rr_input *in, char *err, size_t errlen) {
+  for (;;) {
+    errno = 0;
+    ssize_t n = getline(&w->record, &w->record_cap, w->jsonl);
+    if (n < 0) {
+      int bad = ferror(w->jsonl);
+      if (bad) snprintf(err, errlen, "%s: cannot read it: %s", w->jsonl_rel, strerror(errno ? errno : EIO));
+      if (w->jsonl != stdin) fclose(w->jsonl);
+      w->jsonl = NULL;
+      free(w->jsonl_rel);
+      w->jsonl_rel = NULL;
+      return bad ? -1 : 0;
+    }
+    w->jsonl_line++;
+    while (n > 0 && (w->record[n - 1] == '\n' || w->record[n - 1] == '\r')) n--;
+    size_t blank = 0;
+    while (blank < (size_t)n && strchr(" \t", w->record[blank])) blank++;
+    if (blank == (size_t)n) continue;    /* an empty line is no document */
+    char why[300], *name = NULL, *text = NULL, where[64];
+    size_t len;
+    int rc = rr_jsonl_record(w->record, (size_t)n, w->jsonl_text, w->jsonl_name, &text, &len, &name, why,
+                             sizeof why);
+    snprintf(where, sizeof where, ":%zu", w->jsonl_line);
+    size_t k = strlen(w->jsonl_rel);
+    char *rel = name ? name : malloc(k + strlen(where) + 1);
+    if (!rel) {
+      free(text);
+      snprintf(err, errlen, "out of memory");
+      return -1;
+    }
+    if (!name) {
+      memcpy(rel, w->jsonl_rel, k);
+      strcpy(rel + k, where);
+    }
+    if (rc != 0) {                       /* (a name is only had from a good line) */
+      char msg[400];
+      snprintf(msg, sizeof msg, "%s, skipped", why);
+      return hand_out(in, NULL, rel, msg, err, errlen);
+    }
+    int got = hand_out(in, NULL, rel, NULL, err, errlen);
+    if (got < 0) {
+      free(text);
+      return got;
+    }
+    in->data = text;
+    in->len = len;
+    return 1;
+  }
+}
+
 int rr_walker_next(rr_walker *w, rr_input *in, char *err, size_t errlen) {
-  int got = next_file(w, in, err, errlen);
-  if (got <= 0) return got;
-  if (in->path && strcmp(in->path, "-") == 0 && !in->problem) return slurp(stdin, in, err, errlen);
-  return 1;
+  for (;;) {
+    if (w->jsonl) {
+      int got = next_line(w, in, err, errlen);
+      if (got != 0) return got;
+    }
+    int got = next_file(w, in, err, errlen);
+    if (got <= 0) return got;
+    int is_stdin = in->path && strcmp(in->path, "-") == 0;
+    if (w->jsonl_text && !in->problem) {   /* the file's lines are the documents */
+      w->jsonl = is_stdin ? stdin : fopen(in->path, "r");
+      if (w->jsonl) {
+        w->jsonl_rel = in->rel;
+        w->jsonl_line = 0;
+        free(in->path);
+        continue;
+      }
+      char why[300];
+      snprintf(why, sizeof why, "cannot read: %s, skipped", strerror(errno));
+      if (!(in->problem = strdup(why))) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+      }
+    }
+    if (is_stdin && !in->problem) return slurp(stdin, in, err, errlen);
+    return 1;
+  }
 }
 
 int rr_walker_count(const rr_walker *w) {
-  if (w->list || (size_t)w->nfiles != w->nroots) return w->uses_stdin ? -2 : -1;
+  if (w->jsonl_text || w->list) return w->uses_stdin ? -2 : -1;
+  if ((size_t)w->nfiles != w->nroots) return w->uses_stdin ? -2 : -1;
   return w->nfiles;
 }
 
@@ -380,6 +461,8 @@ void rr_walker_free(rr_walker *w) {
   if (!w) return;
   while (w->depth > 0) frame_free(&w->stack[--w->depth]);
   if (w->list && w->list != stdin) fclose(w->list);
+  if (w->jsonl && w->jsonl != stdin) fclose(w->jsonl);
+  free(w->jsonl_rel);
   free(w->record);
   free(w->root_st);
   rr_globs_free(w->globs);

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """test_inputs.py RULERUN - which documents a run reads: -g/--iglob as ripgrep's,
---files-from (newline or NUL separated, a file or stdin) and - for one
-report on stdin.
+--files-from (newline or NUL separated, a file or stdin), - for one report
+on stdin, and JSON lines (--jsonl-text, --jsonl-name).
 
 A rule file emits one row per document with its file name and first line,
 so the rows say which documents were read and in which order."""
@@ -80,6 +80,30 @@ rows = open(f"{out}/docs.csv", encoding="utf-8").read() if p.returncode == 0 els
 check(rows == "file,first\n<stdin>,风险提示 from stdin\n", "- reads one report from stdin", rows + p.stderr.decode())
 p = run("-", "--files-from", "-", "-o", f"{tmp}/out-twice", stdin=b"x")
 check(p.returncode == 2 and b"stdin given twice" in p.stderr, "stdin cannot be both a path and the list",
+      p.stderr.decode())
+
+# JSON lines: each line's text field one document, named by --jsonl-name or FILE:LINE
+jl = f"{tmp}/corpus.jsonl"
+write(jl, '{"id": "r1", "text": "第一行\\n二", "n": [1, {"a": null}]}\n'
+          '{"text": "escaped \\"q\\" \\u4e2d\\ud83d\\ude00", "id": 2}\n'
+          '\n'
+          '{"id": "r3", "text": 5}\n'
+          'not json\n'
+          '{"id": "r5", "text": "last"}\n')
+out = f"{tmp}/out-jsonl"
+p = run(jl, "--jsonl-text", "text", "--jsonl-name", "id", "-o", out)
+rows = open(f"{out}/docs.csv", encoding="utf-8").read() if p.returncode in (0, 1) else ""
+check(p.returncode == 1 and rows == 'file,first\nr1,第一行\n2,"escaped ""q"" 中😀"\nr5,last\n',
+      "--jsonl-text/--jsonl-name: one document a line, escapes decoded", rows)
+check(b"corpus.jsonl:4: no string field 'text', skipped" in p.stderr
+      and b"corpus.jsonl:5: not a JSON object at byte 0, skipped" in p.stderr,
+      "a bad JSON line is named by file and line and costs only itself", p.stderr.decode())
+out = f"{tmp}/out-jsonl-stdin"
+p = run("-", "--jsonl-text", "text", "-o", out, stdin=open(jl, "rb").read())
+check(p.returncode == 1 and files(out) == ["<stdin>:1", "<stdin>:2", "<stdin>:6"],
+      "JSON lines from stdin, named <stdin>:LINE", p.stderr.decode())
+p = run(jl, "--jsonl-name", "id", "-o", f"{tmp}/out-x")
+check(p.returncode == 2 and b"--jsonl-name needs --jsonl-text" in p.stderr, "--jsonl-name alone is a usage error",
       p.stderr.decode())
 
 finish()
