@@ -30,7 +30,8 @@ void cli_catch_signals(rr_engine *e);
 int cli_caught_signal(void);
 /* The exit status for rc of rr_engine_run, its message printed. */
 int cli_exit_status(rr_engine *e, int rc);
-/* The yield at the end of a run (out_dir NULL: the outputs are not kept). */
+/* The yield at the end of a run; out_dir is where the output went as shown
+ * ("out/", "x.xlsx", "stdout"), NULL: the outputs are not kept. */
 void cli_summary(const rr_stats *st, const char *out_dir);
 const char *cli_plural(size_t n, const char *one, const char *many);
 

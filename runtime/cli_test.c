@@ -231,7 +231,9 @@ static int test_once(cli *c, cli_tally *t) {
     int rc = rr_engine_run(e, (const char *const *)c->args + 1, (size_t)(c->nargs - 2));
     int done = rc == RR_OK || rc == RR_EDOCS;
     const rr_stats *st = rr_engine_stats(e);
-    if (!c->quiet && done) cli_summary(st, c->out);
+    char shown[4096];
+    snprintf(shown, sizeof shown, "%s/", c->out ? c->out : "");
+    if (!c->quiet && done) cli_summary(st, c->out ? shown : NULL);
     status = cli_exit_status(e, rc);
     if (done && t && cli_tally_take(t, st)) fprintf(stderr, "rulerun: out of memory\n");
     if (done) status = score_all(c, x, st, out, t, status);

@@ -83,7 +83,9 @@ rr_engine *rr_engine_new(const rr_options *opt) {
   rr_engine *e = calloc(1, sizeof *e);
   if (!e) return NULL;
   if (opt) e->opt = *opt;
-  e->out_dir = strdup(e->opt.out_dir ? e->opt.out_dir : "out");
+  int kind = rr_sink_kind(e->opt.format, e->opt.out_dir);
+  e->out_dir = strdup(e->opt.out_dir ? e->opt.out_dir : kind == RR_SINK_JSONL ? "-" : "out");
+  if (kind != RR_SINK_CSV) e->opt.excel = 0;   /* the CSV rows are read back; the sink types cells */
   e->glob = rr_globs_describe(e->opt.globs, e->opt.nglobs, e->opt.glob);
   e->stdlib_dir = strdup(rr_find_stdlib(e->opt.stdlib_dir));
   e->encoding = e->opt.encoding ? strdup(e->opt.encoding) : NULL;
@@ -1014,8 +1016,7 @@ int rr_engine_run(rr_engine *e, const char *const *paths, size_t npaths) {
     return RR_EOUTPUT;
   }
   rr_luactx *ctx = rr_luactx_get(e->L0);
-  ru.sink = rr_sink_open(e->out_dir, ctx->tables, ctx->ntables, e->opt.excel, e->opt.provenance, e->err,
-                         sizeof e->err);
+  ru.sink = rr_sink_open(e->out_dir, ctx->tables, ctx->ntables, &e->opt, e->err, sizeof e->err);
   if (!ru.sink) {
     rr_walker_free(ru.walker);
     yield_free(e);
@@ -1086,7 +1087,8 @@ done:
   } else {
     if (status == RR_OK) {
       status = RR_EOUTPUT;
-      set_error(e, "%s: write failed (no output was changed)", e->out_dir);
+      const char *why = rr_sink_why(ru.sink);
+      set_error(e, "%s: write failed%s%s (no output was changed)", e->out_dir, *why ? ": " : "", why);
     }
     rr_sink_abort(ru.sink);
   }

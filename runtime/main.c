@@ -29,7 +29,13 @@ static const char usage_text[] =
   "declare into the output directory.\n"
   "\n"
   "options:\n"
-  "  -o, --out DIR      write the CSV files into DIR (default: out)\n"
+  "  -o, --out DIR      write the CSV files into DIR (default: out).  -o FILE.xlsx:\n"
+  "                     one workbook, a sheet per table (codes as text, numbers\n"
+  "                     as numbers, ISO dates as dates).  -o - or -o FILE.jsonl:\n"
+  "                     JSON lines, one row an object with its table's name in\n"
+  "                     \"_table\" (to stdout for -)\n"
+  "      --format F     csv, xlsx or jsonl, whatever -o's name (jsonl without\n"
+  "                     -o: stdout)\n"
   "  -j, --jobs N       use N worker threads (default: one per CPU)\n"
   "  -g, --glob PAT     which files to take from directories, as ripgrep's -g:\n"
   "                     repeatable, the last glob that matches wins, !PAT leaves\n"
@@ -279,9 +285,9 @@ const char *cli_plural(size_t n, const char *one, const char *many) { return n =
 void cli_summary(const rr_stats *st, const char *out_dir) {
   char size[32];
   human_bytes((double)st->bytes, size, sizeof size);
-  fprintf(stderr, "rulerun: %zu %s (%s) in %.2f s, %zu failed%s%s%s\n", st->files,
+  fprintf(stderr, "rulerun: %zu %s (%s) in %.2f s, %zu failed%s%s\n", st->files,
           cli_plural(st->files, "file", "files"), size, st->seconds, st->failed,
-          out_dir ? " -> " : "", out_dir ? out_dir : "", out_dir ? "/" : "");
+          out_dir ? " -> " : "", out_dir ? out_dir : "");
   fprintf(stderr, "  rows:");
   for (size_t i = 0; i < st->ntables; i++)
     fprintf(stderr, "%s %s %zu", i ? "," : "", st->table_names[i], st->table_rows[i]);
@@ -301,13 +307,25 @@ void cli_summary(const rr_stats *st, const char *out_dir) {
   }
 }
 
+/* Where a run's output went, for the summary: "out/", "x.xlsx", "stdout". */
+static const char *output_name(const cli *c) {
+  static char name[4096];
+  const char *o = c->out, *f = c->format;
+  size_t n = o ? strlen(o) : 0;
+  int file = (f && strcmp(f, "csv") != 0) || (o && strcmp(o, "-") == 0) ||
+             (n > 6 && strcmp(o + n - 6, ".jsonl") == 0) || (n > 5 && strcmp(o + n - 5, ".xlsx") == 0);
+  if (file && (!o || strcmp(o, "-") == 0)) return "stdout";
+  snprintf(name, sizeof name, "%s%s", o ? o : "out", file ? "" : "/");
+  return name;
+}
+
 /* One run of the rules over the reports; t (for --watch) gets the rows. */
 static int run_once(cli *c, cli_tally *t) {
   rr_engine *e = cli_engine(c, c->args[0]);
   if (!e) return 2;
   int rc = rr_engine_run(e, (const char *const *)c->args + 1, (size_t)(c->nargs - 1));
   int done = rc == RR_OK || rc == RR_EDOCS;
-  if (!c->quiet && done) cli_summary(rr_engine_stats(e), c->out ? c->out : "out");
+  if (!c->quiet && done) cli_summary(rr_engine_stats(e), output_name(c));
   if (done && t && cli_tally_take(t, rr_engine_stats(e))) fprintf(stderr, "rulerun: out of memory\n");
   int status = cli_exit_status(e, rc);
   cli_engine_free(e);
@@ -322,6 +340,9 @@ static int cmd_run(int argc, char **argv) {
     cli_usage_error("%s", c.nargs < 1 ? "no rule file given" : "no report file or directory given");
   if (c.opt.jsonl_name && !c.opt.jsonl_text) cli_usage_error("%s", "--jsonl-name needs --jsonl-text");
   c.opt.out_dir = c.out;
+  c.opt.format = c.format;
+  if (c.format && strcmp(c.format, "csv") && strcmp(c.format, "xlsx") && strcmp(c.format, "jsonl"))
+    cli_usage_error("--format wants csv, xlsx or jsonl, not '%s'", c.format);
   c.opt.progress = c.progress;
   c.opt.provenance = c.provenance;
   if (c.watch) return cli_watch(&c, (size_t)(c.nargs - 1), NULL, run_once);

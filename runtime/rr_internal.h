@@ -303,15 +303,33 @@ int luaopen_rulerun_keys(lua_State *L);
  * The caller closes it (rr_lua_close). */
 lua_State *rr_engine_load_to_check(rr_engine *e, const char *rules_path, char *err, size_t errlen);
 
-/* ---- CSV output files (sink.c) ------------------------------------------- */
-/* One temp file per table beside its target, renamed into place by commit. */
+/* ---- output: CSV files, a workbook, JSON lines (sink.c) ------------------ */
+/* CSV: one temp file per table beside its target, renamed into place by
+ * commit; XLSX: a workbook (xlsx.c); JSON lines: a file, or stdout for "-". */
+enum { RR_SINK_CSV = 0, RR_SINK_XLSX, RR_SINK_JSONL };
+/* The format opt->format names, else the one out implies ("-" and *.jsonl
+ * JSON lines, *.xlsx a workbook, else a CSV directory); -1: unknown. */
+int rr_sink_kind(const char *format, const char *out);
 typedef struct rr_sink rr_sink;
-rr_sink *rr_sink_open(const char *out_dir, const rr_table_schema *tables, int ntables,
-                      int excel, int provenance, char *err, size_t errlen);
-int rr_sink_write(rr_sink *s, const rr_batch *b);            /* 0, or -1: write error */
+/* opt gives the format, --excel (CSV only) and provenance. */
+rr_sink *rr_sink_open(const char *out, const rr_table_schema *tables, int ntables, const rr_options *opt,
+                      char *err, size_t errlen);
+int rr_sink_write(rr_sink *s, const rr_batch *b);            /* 0, or -1: write error (rr_sink_why) */
+const char *rr_sink_why(const rr_sink *s);                   /* why a write failed, or "" */
 int rr_sink_commit(rr_sink *s, char *err, size_t errlen);     /* closes s; 0 or -1 */
 void rr_sink_abort(rr_sink *s);                               /* removes the temps, closes s */
 const size_t *rr_sink_rows(const rr_sink *s);
+
+/* ---- -o out.xlsx (xlsx.c) ------------------------------------------------- */
+typedef struct rr_xlsx rr_xlsx;
+/* A workbook to be written at path, a sheet per table with its header. */
+rr_xlsx *rr_xlsx_open(const char *path, const rr_table_schema *tables, int ntables, int provenance, char *err,
+                      size_t errlen);
+/* One row of table (named name): cells v[i] of len[i] bytes; 0, or -1 (why at commit). */
+int rr_xlsx_row(rr_xlsx *x, int table, const char *name, const char *const *v, const size_t *len, int n);
+int rr_xlsx_commit(rr_xlsx *x, char *err, size_t errlen);    /* frees x; 0, or -1 with why */
+void rr_xlsx_why(const rr_xlsx *x, char *buf, size_t n);     /* why a row was refused */
+void rr_xlsx_abort(rr_xlsx *x);                              /* frees x, no file left */
 
 /* ---- which files directories give (globs.c) -------------------------------- */
 #define RR_DEFAULT_GLOB "*.{txt,pdf}"   /* in any case, when no glob takes files */

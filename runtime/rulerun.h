@@ -37,7 +37,8 @@ typedef struct rr_glob {
 
 typedef struct rr_options {
   int jobs;                /* worker threads; <= 0: one per online CPU */
-  const char *out_dir;     /* where <table>.csv go; NULL: "out" */
+  const char *out_dir;     /* where <table>.csv go (or the workbook, the JSON-lines file, "-"
+                              stdout: see format); NULL: "out" */
   const char *glob;        /* file names taken from directories; NULL: globs, or "*.{txt,pdf}"
                               in any case */
   const char *stdlib_dir;  /* the Lua stdlib; NULL: RULERUN_STDLIB or the built-in search */
@@ -62,6 +63,9 @@ typedef struct rr_options {
   size_t nglobs;
   const char *files_from;  /* inputs listed in this file ("-": stdin), one a line, after paths */
   int files_from_nul;      /* ... separated by NUL bytes instead (find -print0) */
+  const char *format;      /* "csv" (out_dir a directory), "xlsx" (out_dir a workbook), "jsonl"
+                              (out_dir a file; NULL or "-": stdout); NULL: from out_dir: "-" and
+                              *.jsonl JSON lines, *.xlsx a workbook, else CSV files */
   const char *jsonl_text;  /* set: every input file is JSON lines, each line's string field of
                               this name one document (read as a stream) */
   const char *jsonl_name;  /* the field that names a line's document (else "FILE:LINE") */
