@@ -62,5 +62,6 @@ int cli_watch(cli *c, size_t npaths, const char *expected_dir, cli_run_fn run);
 int cli_check(int argc, char **argv);      /* cli_check.c */
 int cli_explain(int argc, char **argv);    /* cli_explain.c */
 int cli_test(int argc, char **argv);       /* cli_test.c */
+int cli_merge(int argc, char **argv);      /* cli_merge.c */
 
 #endif

@@ -1072,7 +1072,8 @@ done:
   }
   if (e->opt.progress && e->stats.files) message(e, 1, "");
   if (status == RR_OK && ru.walk_failed) status = RR_EINPUT;
-  if (status == RR_OK && ru.total == 0 && !atomic_load(&e->cancel)) {   /* as ripgrep: say so */
+  /* as ripgrep: say so (a shard may have none of a few documents: merge needs its empty tables) */
+  if (status == RR_OK && ru.total == 0 && !e->opt.nshards && !atomic_load(&e->cancel)) {
     status = RR_EINPUT;
     set_error(e, "no report to read in %s%s (files taken from directories: %s; -g changes it); no "
               "output was changed", paths[0], npaths > 1 ? " ..." : "", e->glob);

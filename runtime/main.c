@@ -23,6 +23,9 @@ static const char usage_text[] =
   "       rulerun explain [options] RULES.lua REPORT [-o page.html] [--format html|text]\n"
   "                     one report with the source of every row: an HTML page\n"
   "                     (-o FILE) or the lines with row markers (text, stdout)\n"
+  "       rulerun merge DIR... -o OUT\n"
+  "                     the CSV directories of runs with --shard 1/N ... N/N\n"
+  "                     as one run would have written them, byte for byte\n"
   "\n"
   "Runs the Lua rule file RULES.lua over the reports in PATH (files, or\n"
   "directories walked recursively) and writes one CSV per table the rules\n"
@@ -51,6 +54,9 @@ static const char usage_text[] =
   "                     whose string FIELD is one document (streamed)\n"
   "      --jsonl-name FIELD  the field naming a line's document in the file\n"
   "                     column (default: FILE:LINE)\n"
+  "      --shard K/N    read only documents K, K+N, K+2N ... (1-based, in input\n"
+  "                     order; every input is counted, read or not), and note\n"
+  "                     their places in DIR/shard.rulerun for rulerun merge\n"
   "      --excel        spreadsheet profile: UTF-8 BOM, CRLF, codes with leading\n"
   "                     zeros written =\"000977\" (they stay text), cells that\n"
   "                     would run as formulas (=, +, -, @) prefixed with ';\n"
@@ -142,10 +148,19 @@ static void add_glob(cli *c, const char *pattern, int caseless) {
   c->opt.globs = v;
 }
 
+/* --shard K/N, 1 <= K <= N. */
+static void shard(const char *arg, cli *c) {
+  int k, n, end = 0;
+  if (sscanf(arg, "%d/%d%n", &k, &n, &end) != 2 || arg[end] || n < 1 || k < 1 || k > n)
+    cli_usage_error("--shard wants K/N with 1 <= K <= N (2/8: the second of eight), not '%s'", arg);
+  c->opt.shard = k;
+  c->opt.nshards = n;
+}
+
 void cli_parse(int argc, char **argv, cli *c) {
   enum { OPT_EXCEL = 256, OPT_STDLIB, OPT_NO_PROGRESS, OPT_VERSION, OPT_PROFILE, OPT_ENCODING,
          OPT_ALLOW_IO, OPT_MAX_STEPS, OPT_MAX_MEMORY, OPT_YIELD, OPT_MIN_F1, OPT_FORMAT, OPT_WATCH,
-         OPT_PROVENANCE, OPT_IGLOB, OPT_FILES_FROM, OPT_JSONL_TEXT, OPT_JSONL_NAME };
+         OPT_PROVENANCE, OPT_IGLOB, OPT_FILES_FROM, OPT_JSONL_TEXT, OPT_JSONL_NAME, OPT_SHARD };
   static const struct option longopts[] = {
     {"out", required_argument, NULL, 'o'}, {"jobs", required_argument, NULL, 'j'},
     {"glob", required_argument, NULL, 'g'}, {"excel", no_argument, NULL, OPT_EXCEL},
@@ -164,6 +179,7 @@ void cli_parse(int argc, char **argv, cli *c) {
     {"files-from", required_argument, NULL, OPT_FILES_FROM}, {"null", no_argument, NULL, '0'},
     {"jsonl-text", required_argument, NULL, OPT_JSONL_TEXT},
     {"jsonl-name", required_argument, NULL, OPT_JSONL_NAME},
+    {"shard", required_argument, NULL, OPT_SHARD},
     {NULL, 0, NULL, 0}};
   memset(c, 0, sizeof *c);
   c->progress = isatty(2);
@@ -181,6 +197,7 @@ void cli_parse(int argc, char **argv, cli *c) {
       case '0': c->opt.files_from_nul = 1; break;
       case OPT_JSONL_TEXT: c->opt.jsonl_text = optarg; break;
       case OPT_JSONL_NAME: c->opt.jsonl_name = optarg; break;
+      case OPT_SHARD: shard(optarg, c); break;
       case OPT_EXCEL: c->opt.excel = 1; break;
       case OPT_STDLIB: c->opt.stdlib_dir = optarg; break;
       case OPT_NO_PROGRESS: c->progress = 0; break;
@@ -353,6 +370,7 @@ int main(int argc, char **argv) {
   static const struct { const char *name; int (*fn)(int, char **); } commands[] = {
     {"check", cli_check},
     {"explain", cli_explain},
+    {"merge", cli_merge},
     {"test", cli_test},
     {NULL, NULL}};
   for (int i = 0; argc > 1 && commands[i].name; i++)

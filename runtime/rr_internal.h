@@ -311,7 +311,10 @@ enum { RR_SINK_CSV = 0, RR_SINK_XLSX, RR_SINK_JSONL };
  * JSON lines, *.xlsx a workbook, else a CSV directory); -1: unknown. */
 int rr_sink_kind(const char *format, const char *out);
 typedef struct rr_sink rr_sink;
-/* opt gives the format, --excel (CSV only) and provenance. */
+/* opt gives the format, --excel (CSV only), provenance and the shard: a
+ * shard's CSV directory also gets RR_SHARD_NOTES, the rows each of its
+ * documents gave per table, for rulerun merge. */
+#define RR_SHARD_NOTES "shard.rulerun"
 rr_sink *rr_sink_open(const char *out, const rr_table_schema *tables, int ntables, const rr_options *opt,
                       char *err, size_t errlen);
 int rr_sink_write(rr_sink *s, const rr_batch *b);            /* 0, or -1: write error (rr_sink_why) */
@@ -371,7 +374,7 @@ typedef struct rr_input {
  * glob), one at a time in path order; roots must outlive the walker.  NULL
  * with a message in err when a root does not exist. */
 typedef struct rr_walker rr_walker;
-/* opt gives the globs, --files-from and JSON lines. */
+/* opt gives the globs, --files-from, JSON lines and the shard. */
 rr_walker *rr_walker_new(const char *const *roots, size_t nroots, const rr_options *opt, char *err,
                          size_t errlen);
 /* 1 with *in set (the caller frees data, path, rel and problem), 0 at the

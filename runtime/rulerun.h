@@ -69,6 +69,8 @@ typedef struct rr_options {
   const char *jsonl_text;  /* set: every input file is JSON lines, each line's string field of
                               this name one document (read as a stream) */
   const char *jsonl_name;  /* the field that names a line's document (else "FILE:LINE") */
+  int shard, nshards;      /* nshards > 0: take documents shard, shard + nshards, ... (1-based,
+                              in input order) and note their places for rulerun merge */
 } rr_options;
 
 typedef struct rr_stats {

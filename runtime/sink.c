@@ -37,6 +37,7 @@ struct rr_sink {
   int ncap;
   rr_buf line;    /* a JSON line */
   char why[512];  /* why a write failed */
+  FILE *notes;    /* --shard: files[n], RR_SHARD_NOTES */
 };
 
 int rr_sink_kind(const char *format, const char *out) {
@@ -112,8 +113,9 @@ static int open_temp(sink_file *f, const char *target) {
 
 /* The CSV files' temps, each with its header. */
 static int open_csv(rr_sink *s, const char *out_dir, int excel) {
-  for (int i = 0; i < s->n; i++, s->nfiles++) {
+  for (int i = 0; i < s->n; i++) {
     sink_file *f = &s->files[i];
+    s->nfiles = i + 1;         /* closed (its temp removed) on failure too */
     size_t n = strlen(out_dir) + strlen(s->tables[i].name) + 8;
     char *target = malloc(n);
     if (!target) return -1;
@@ -135,6 +137,23 @@ static int open_csv(rr_sink *s, const char *out_dir, int excel) {
     if (!ok) return -1;
   }
   return 0;
+}
+
+/* --shard: RR_SHARD_NOTES's temp as files[n]: "rulerun shard K/N", the
+ * tables tab-separated, then a line per document with its rows per table. */
+static int open_notes(rr_sink *s, const char *out_dir, int shard, int nshards) {
+  size_t n = strlen(out_dir) + sizeof RR_SHARD_NOTES + 2;
+  char *target = malloc(n);
+  if (!target) return -1;
+  snprintf(target, n, "%s/%s", out_dir, RR_SHARD_NOTES);
+  int rc = open_temp(&s->files[s->n], target);
+  free(target);
+  s->nfiles = s->n + 1;
+  if (rc) return -1;
+  s->notes = s->files[s->n].f;
+  fprintf(s->notes, "rulerun shard %d/%d\n", shard, nshards);
+  for (int i = 0; i < s->n; i++) fprintf(s->notes, "%s%s", i ? "\t" : "", s->tables[i].name);
+  return fputc('\n', s->notes) == EOF ? -1 : 0;
 }
 
 /* The parent directory of a file output, made when missing. */
@@ -172,6 +191,12 @@ rr_sink *rr_sink_open(const char *out, const rr_table_schema *tables, int ntable
   s->n = ntables;
   s->provenance = opt->provenance;
   errno = 0;
+  if (opt->nshards > 0 && kind != RR_SINK_CSV) {
+    snprintf(err, errlen, "%s: --shard writes a CSV directory (for rulerun merge), not %s", out,
+             kind == RR_SINK_XLSX ? "a workbook" : "JSON lines");
+    close_all(s, 1);
+    return NULL;
+  }
   if (kind == RR_SINK_XLSX) {
     if (!(s->xlsx = rr_xlsx_open(out, tables, ntables, opt->provenance, err, errlen))) {
       close_all(s, 1);
@@ -182,6 +207,7 @@ rr_sink *rr_sink_open(const char *out, const rr_table_schema *tables, int ntable
   int rc;
   if (kind == RR_SINK_CSV) {
     rc = open_csv(s, out, opt->excel);
+    if (rc == 0 && opt->nshards > 0) rc = open_notes(s, out, opt->shard, opt->nshards);
   } else if (to_stdout) {
     s->files[0].f = stdout;
     s->nfiles = 1;
@@ -192,7 +218,6 @@ rr_sink *rr_sink_open(const char *out, const rr_table_schema *tables, int ntable
   }
   if (rc == 0) return s;
   snprintf(err, errlen, "%s: cannot write: %s", out, strerror(errno ? errno : ENOMEM));
-  s->nfiles++;
   close_all(s, 1);
   return NULL;
 }
@@ -264,6 +289,13 @@ static int json_row(rr_sink *s, int table, int n) {
 }
 
 int rr_sink_write(rr_sink *s, const rr_batch *b) {
+  for (int i = 0; s->notes && i < s->n; i++)   /* this document's place, for rulerun merge */
+    if (fprintf(s->notes, i + 1 < s->n ? "%zu " : "%zu\n", (size_t)i < b->ntables ? b->rows[i] : 0) < 0) {
+      s->failed = 1;
+      s->err_no = errno;
+      snprintf(s->why, sizeof s->why, "%s", strerror(errno ? errno : EIO));
+      return -1;
+    }
   for (int i = 0; i < s->n && (size_t)i < b->ntables; i++) {
     if (!b->rows[i]) continue;
     const char *p = b->tables[i].s, *end = p + b->tables[i].len;

@@ -6,7 +6,8 @@
  * sorted with a '/' after directory names, which gives the same order as
  * sorting every relative path ("a.txt" before "a/x.txt").  Lists (--files-from)
  * and JSON lines are read one record at a time, so they take no more memory
- * than their longest record. */
+ * than their longest record.  With a shard, only every N-th document is
+ * handed out; the others are counted and skipped unread. */
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -52,7 +53,14 @@ struct rr_walker {
   FILE *jsonl;          /* the JSON-lines file being read, and its name */
   char *jsonl_rel;
   size_t jsonl_line;
+  int shard, nshards;   /* nshards > 1: documents seen % nshards == shard - 1 are ours */
+  size_t seen;
 };
+
+/* Whether the next document in input order is this shard's (and counts it). */
+static int ours(rr_walker *w) {
+  return w->nshards <= 1 || w->seen++ % (size_t)w->nshards == (size_t)w->shard - 1;
+}
 
 static char *join(const char *a, const char *b) {
   size_t la = strlen(a), lb = strlen(b);
@@ -161,6 +169,8 @@ rr_walker *rr_walker_new(const char *const *roots, size_t nroots, const rr_optio
   w->nroots = nroots;
   w->jsonl_text = opt->jsonl_text;
   w->jsonl_name = opt->jsonl_name;
+  w->shard = opt->shard;
+  w->nshards = opt->nshards;
   if (!(w->globs = rr_globs_new(opt->globs, opt->nglobs, opt->glob, err, errlen))) {
     rr_walker_free(w);
     return NULL;
@@ -389,7 +399,7 @@ static int next_line(rr_walker *w, rr_input *in, char *err, size_t errlen) {
     while (n > 0 && (w->record[n - 1] == '\n' || w->record[n - 1] == '\r')) n--;
     size_t blank = 0;
     while (blank < (size_t)n && strchr(" \t", w->record[blank])) blank++;
-    if (blank == (size_t)n) continue;    /* an empty line is no document */
+    if (blank == (size_t)n || !ours(w)) continue;    /* an empty line is no document */
     char why[300], *name = NULL, *text = NULL, where[64];
     size_t len;
     int rc = rr_jsonl_record(w->record, (size_t)n, w->jsonl_text, w->jsonl_name, &text, &len, &name, why,
@@ -446,6 +456,12 @@ int rr_walker_next(rr_walker *w, rr_input *in, char *err, size_t errlen) {
         return -1;
       }
     }
+    if (!ours(w)) {                        /* another shard's: not read */
+      free(in->path);
+      free(in->rel);
+      free(in->problem);
+      continue;
+    }
     if (is_stdin && !in->problem) return slurp(stdin, in, err, errlen);
     return 1;
   }
@@ -454,7 +470,9 @@ int rr_walker_next(rr_walker *w, rr_input *in, char *err, size_t errlen) {
 int rr_walker_count(const rr_walker *w) {
   if (w->jsonl_text || w->list) return w->uses_stdin ? -2 : -1;
   if ((size_t)w->nfiles != w->nroots) return w->uses_stdin ? -2 : -1;
-  return w->nfiles;
+  if (w->nshards <= 1) return w->nfiles;
+  size_t n = w->nroots, k = (size_t)w->shard - 1, N = (size_t)w->nshards;
+  return n > k ? (int)((n - k + N - 1) / N) : 0;
 }
 
 void rr_walker_free(rr_walker *w) {
