@@ -65,22 +65,34 @@ static int furniture_gc(lua_State *L) {
   return 0;
 }
 
-const rr_furniture *rr_document_furniture(lua_State *L, int idx) {
+/* The scratch object cached with document idx under key, made (size bytes,
+ * zeroed, freed by gc) and filled by fill on first use; fill raises its
+ * errors, before anything is cached. */
+typedef void (*fill_fn)(lua_State *L, const rr_document *d, void *p);
+static void *cached(lua_State *L, int idx, const char *key, size_t size, lua_CFunction gc, fill_fn fill) {
   rr_document *d = rr_document_check(L, idx);
   idx = lua_absindex(L, idx);
   push_cache(L, idx);
-  rr_furniture *f;
-  if (lua_getfield(L, -1, "furniture") == LUA_TUSERDATA) {
-    f = lua_touserdata(L, -1);
+  void *p;
+  if (lua_getfield(L, -1, key) == LUA_TUSERDATA) {
+    p = lua_touserdata(L, -1);
   } else {
     lua_pop(L, 1);
-    f = rr_new_scratch(L, sizeof *f, furniture_gc);
-    if (rr_furniture_find(&d->text, f) != 0) luaL_error(L, "out of memory");
+    p = rr_new_scratch(L, size, gc);
+    fill(L, d, p);
     lua_pushvalue(L, -1);
-    lua_setfield(L, -3, "furniture");
+    lua_setfield(L, -3, key);
   }
   lua_pop(L, 2);                 /* the cache keeps it */
-  return f;
+  return p;
+}
+
+static void furniture_fill(lua_State *L, const rr_document *d, void *f) {
+  if (rr_furniture_find(&d->text, f) != 0) luaL_error(L, "out of memory");
+}
+
+const rr_furniture *rr_document_furniture(lua_State *L, int idx) {
+  return cached(L, idx, "furniture", sizeof(rr_furniture), furniture_gc, furniture_fill);
 }
 
 /* doc:furniture() -> list of {first, last}: the furniture's byte spans (1-based, inclusive) */
@@ -106,6 +118,16 @@ static int doc_is_furniture(lua_State *L) {
   return 1;
 }
 
+/* The index of the last of start[0..n) (ascending, start[0] == 0) at or before at. */
+static size_t last_start(const uint32_t *start, size_t n, size_t at) {
+  size_t lo = 0, hi = n;
+  while (hi - lo > 1) {
+    size_t mid = (lo + hi) / 2;
+    if (start[mid] <= at) lo = mid; else hi = mid;
+  }
+  return lo;
+}
+
 /* ---- pages: form feeds in the original (PDFs, pdftotext's text files) ---- */
 typedef struct doc_pages {
   uint32_t *start;    /* normalised offset where each page starts; start[0] == 0 */
@@ -119,36 +141,28 @@ static int pages_gc(lua_State *L) {
   return 0;
 }
 
+/* The form feeds of d's original as page starts in its normalised text. */
+static void pages_fill(lua_State *L, const rr_document *d, void *pp) {
+  doc_pages *p = pp;
+  size_t cap = 16;
+  if (!(p->start = malloc(cap * sizeof *p->start))) luaL_error(L, "out of memory");
+  p->start[p->n++] = 0;
+  for (const char *s = d->orig, *end = s + d->orig_len; (s = memchr(s, '\f', (size_t)(end - s))); s++) {
+    size_t at = rr_text_norm_offset(&d->text, (size_t)(s + 1 - d->orig));
+    if (at >= d->text.len) continue;   /* pdftotext ends every page with \f: no page after the last */
+    if (p->n == cap) {
+      uint32_t *v = realloc(p->start, 2 * cap * sizeof *v);
+      if (!v) luaL_error(L, "out of memory");
+      p->start = v;
+      cap *= 2;
+    }
+    p->start[p->n++] = (uint32_t)at;
+  }
+}
+
 /* The document's pages, found on first use and cached with it. */
 static const doc_pages *document_pages(lua_State *L, int idx) {
-  rr_document *d = rr_document_check(L, idx);
-  idx = lua_absindex(L, idx);
-  push_cache(L, idx);
-  doc_pages *p;
-  if (lua_getfield(L, -1, "pages") == LUA_TUSERDATA) {
-    p = lua_touserdata(L, -1);
-  } else {
-    lua_pop(L, 1);
-    p = rr_new_scratch(L, sizeof *p, pages_gc);
-    size_t cap = 16;
-    if (!(p->start = malloc(cap * sizeof *p->start))) luaL_error(L, "out of memory");
-    p->start[p->n++] = 0;
-    for (const char *s = d->orig, *end = s + d->orig_len; (s = memchr(s, '\f', (size_t)(end - s))); s++) {
-      size_t at = rr_text_norm_offset(&d->text, (size_t)(s + 1 - d->orig));
-      if (at >= d->text.len) continue;   /* pdftotext ends every page with \f: no page after the last */
-      if (p->n == cap) {
-        uint32_t *v = realloc(p->start, 2 * cap * sizeof *v);
-        if (!v) luaL_error(L, "out of memory");
-        p->start = v;
-        cap *= 2;
-      }
-      p->start[p->n++] = (uint32_t)at;
-    }
-    lua_pushvalue(L, -1);
-    lua_setfield(L, -3, "pages");
-  }
-  lua_pop(L, 2);                 /* the cache keeps it */
-  return p;
+  return cached(L, idx, "pages", sizeof(doc_pages), pages_gc, pages_fill);
 }
 
 /* doc:page_at(pos) -> the number of the page holding byte pos (1 for a text without form feeds) */
@@ -156,12 +170,7 @@ static int doc_page_at(lua_State *L) {
   lua_Integer pos = luaL_checkinteger(L, 2);
   const doc_pages *p = document_pages(L, 1);
   if (pos < 1 || (size_t)pos > rr_document_check(L, 1)->text.len) return 0;
-  size_t lo = 0, hi = p->n;            /* last page starting at or before pos - 1 */
-  while (hi - lo > 1) {
-    size_t mid = (lo + hi) / 2;
-    if (p->start[mid] <= (size_t)pos - 1) lo = mid; else hi = mid;
-  }
-  lua_pushinteger(L, (lua_Integer)lo + 1);
+  lua_pushinteger(L, (lua_Integer)last_start(p->start, p->n, (size_t)pos - 1) + 1);
   return 1;
 }
 
@@ -246,12 +255,7 @@ static int doc_line_at(lua_State *L) {
   lua_Integer pos = luaL_checkinteger(L, 2);
   const rr_text *t = &d->text;
   if (pos < 1 || (size_t)pos > t->len || !t->nlines) return 0;
-  size_t lo = 0, hi = t->nlines;       /* last line starting at or before pos - 1 */
-  while (hi - lo > 1) {
-    size_t mid = (lo + hi) / 2;
-    if (t->lines[mid] <= (size_t)pos - 1) lo = mid; else hi = mid;
-  }
-  lua_pushinteger(L, (lua_Integer)lo + 1);
+  lua_pushinteger(L, (lua_Integer)last_start(t->lines, t->nlines, (size_t)pos - 1) + 1);
   return 1;
 }
 
