@@ -28,8 +28,10 @@ static const char usage_text[] =
   "                     as one run would have written them, byte for byte\n"
   "\n"
   "Runs the Lua rule file RULES.lua over the reports in PATH (files, or\n"
-  "directories walked recursively) and writes one CSV per table the rules\n"
-  "declare into the output directory.\n"
+  "directories walked recursively; text or PDF, a PDF's text read page by\n"
+  "page through poppler) and writes one CSV per table the rules declare into\n"
+  "the output directory (or a workbook, or JSON lines: -o).  A PATH of -\n"
+  "is one report read from stdin.\n"
   "\n"
   "options:\n"
   "  -o, --out DIR      write the CSV files into DIR (default: out).  -o FILE.xlsx:\n"
@@ -49,7 +51,6 @@ static const char usage_text[] =
   "      --files-from FILE  also read the reports (or directories) listed in\n"
   "                     FILE, one a line (- : stdin), after the PATHs\n"
   "  -0, --null         --files-from's names end with NUL (find -print0)\n"
-  "                     A PATH of - reads one report from stdin.\n"
   "      --jsonl-text FIELD  every input is JSON lines: each line an object\n"
   "                     whose string FIELD is one document (streamed)\n"
   "      --jsonl-name FIELD  the field naming a line's document in the file\n"
@@ -138,12 +139,17 @@ static double fraction(const char *arg, const char *option) {
 }
 
 /* -g and --iglob, in order; the array lives as long as the process. */
+static rr_glob *globs;
+static void free_globs(void) { free(globs); }
+
 static void add_glob(cli *c, const char *pattern, int caseless) {
-  rr_glob *v = realloc((rr_glob *)c->opt.globs, (c->opt.nglobs + 1) * sizeof *v);
+  if (!globs) atexit(free_globs);
+  rr_glob *v = realloc(globs, (c->opt.nglobs + 1) * sizeof *v);
   if (!v) {
     fprintf(stderr, "rulerun: out of memory\n");
     exit(2);
   }
+  globs = v;
   v[c->opt.nglobs++] = (rr_glob){pattern, caseless};
   c->opt.globs = v;
 }
