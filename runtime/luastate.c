@@ -279,7 +279,7 @@ void rr_lua_close(lua_State *L) {
 static int has_stdlib(const char *dir) {
   char p[PATH_MAX];
   struct stat st;
-  return dir && snprintf(p, sizeof p, "%s/rulerun.lua", dir) < (int)sizeof p && stat(p, &st) == 0;
+  return dir && snprintf(p, sizeof p, "%s/rulerun/init.lua", dir) < (int)sizeof p && stat(p, &st) == 0;
 }
 
 void rr_stdlib_searched(const char *explicit_dir, char *buf, size_t n) {

@@ -1,5 +1,5 @@
 -- rulerun/report.lua - who and what published a report: rr.analysts, rr.broker,
--- rr.industry_rating.  Installed into the rulerun table by stdlib/rulerun.lua;
+-- rr.industry_rating.  Installed into the rulerun table by stdlib/rulerun/init.lua;
 -- priv holds the stdlib's private helpers (window, anchored_match, HAN, iso).
 local re = require "rulerun.re"
 
