@@ -15,7 +15,7 @@
 #define RR_TABLES "rulerun.tables"     /* name -> index (0-based) */
 #define RR_COLMAPS "rulerun.colmaps"   /* [index + 1] -> { column -> position (0-based) } */
 #define RR_RULES "rulerun.rules"       /* { {name=, fn=, line=, source=}, ... } */
-#define MAX_COLUMNS 256
+#define MAX_OUTPUT_COLUMNS 256        /* of a table rr.table declares (a CSV file) */
 
 /* ---- batches ------------------------------------------------------------- */
 
@@ -164,7 +164,8 @@ static int core_table(lua_State *L) {
   if (lua_getfield(L, 3, name) != LUA_TNIL) return luaL_error(L, "table '%s' is declared twice", name);
   lua_pop(L, 1);
   lua_Integer ncols = (lua_Integer)lua_rawlen(L, 2);
-  luaL_argcheck(L, ncols > 0 && ncols <= MAX_COLUMNS, 2, "a table needs 1 to 256 columns");
+  if (ncols < 1 || ncols > MAX_OUTPUT_COLUMNS)
+    return luaL_argerror(L, 2, lua_pushfstring(L, "a table needs 1 to %d columns", (int)MAX_OUTPUT_COLUMNS));
   lua_newtable(L);                                         /* 4: column -> position */
   int file_col = -1;
   for (lua_Integer i = 1; i <= ncols; i++) {
@@ -395,8 +396,8 @@ static int core_emit(lua_State *L) {
   rr_table_schema *sc = &ctx->tables[ti];
   push_registry_table(L, RR_COLMAPS);                      /* 6 */
   lua_rawgeti(L, 6, ti + 1);                               /* 7: column -> position */
-  const char *val[MAX_COLUMNS];
-  size_t len[MAX_COLUMNS];
+  const char *val[MAX_OUTPUT_COLUMNS];
+  size_t len[MAX_OUTPUT_COLUMNS];
   row_cells(L, tname, sc, 7, val, len);
   if (sc->file_col >= 0 && !val[sc->file_col]) {
     val[sc->file_col] = ctx->doc_path ? ctx->doc_path : "";

@@ -39,7 +39,7 @@
 
 #include "rr_internal.h"
 
-#define MAX_COLS 64
+#define MAX_TEXT_TABLE_COLUMNS 64     /* of a table read from a report; cells beyond are dropped */
 #define MAX_HEADER 3
 
 enum { T_EMPTY, T_CODE, T_NUM, T_TEXT };
@@ -56,7 +56,7 @@ typedef struct cell {
 } cell;
 
 typedef struct row {
-  cell c[MAX_COLS];
+  cell c[MAX_TEXT_TABLE_COLUMNS];
   int n;
   int head;              /* html: a row of <th> */
 } row;
@@ -144,7 +144,7 @@ static cell make_cell(const char *s, size_t n) {
 }
 
 static void add_cell(row *r, cell c) {
-  if (r->n < MAX_COLS) r->c[r->n++] = c;
+  if (r->n < MAX_TEXT_TABLE_COLUMNS) r->c[r->n++] = c;
 }
 
 static void drop_trailing_empty(row *r) {
@@ -286,7 +286,7 @@ static int tag_span(const char *t, size_t n, const char *name) {
   while (p < t + n && (*p == ' ' || *p == '=' || *p == '"' || *p == '\'')) p++;
   int v = 0;
   while (p < t + n && is_digit(*p) && v < 1000) v = v * 10 + (*p++ - '0');
-  return v < 1 ? 1 : v > MAX_COLS ? MAX_COLS : v;
+  return v < 1 ? 1 : v > MAX_TEXT_TABLE_COLUMNS ? MAX_TEXT_TABLE_COLUMNS : v;
 }
 
 static void put_utf8(rr_buf *b, unsigned long cp) {
@@ -348,7 +348,7 @@ static cell html_text(grid *g, const char *s, size_t n) {
 /* Ends an html row: slots that rowspans above still cover are filled. */
 static void finish_row(grid *g, row *r, int col, cell *pending, int *left) {
   if (!r) return;
-  for (; col < MAX_COLS; col++) {
+  for (; col < MAX_TEXT_TABLE_COLUMNS; col++) {
     if (!left[col]) continue;
     for (int k = r->n; k < col; k++) r->c[k] = empty_cell;
     r->c[col] = pending[col];
@@ -376,8 +376,8 @@ static size_t cell_content_end(const char *s, size_t n, size_t a) {
 
 /* Rows of an html table in s[0, n): rowspan/colspan expanded. */
 static void read_html(lua_State *L, grid *g, const char *s, size_t n) {
-  cell pending[MAX_COLS];
-  int left[MAX_COLS] = {0};          /* rows a rowspan still covers */
+  cell pending[MAX_TEXT_TABLE_COLUMNS];
+  int left[MAX_TEXT_TABLE_COLUMNS] = {0};          /* rows a rowspan still covers */
   row *r = NULL;
   int col = 0;
   for (size_t i = 0; i < n;) {
@@ -398,12 +398,12 @@ static void read_html(lua_State *L, grid *g, const char *s, size_t n) {
       size_t a = i + tag_len, b = cell_content_end(s, n, a);
       cell x = html_text(g, s + a, b - a);
       r->head &= th;
-      while (col < MAX_COLS && left[col]) {
+      while (col < MAX_TEXT_TABLE_COLUMNS && left[col]) {
         r->c[col] = pending[col];
         left[col]--;
         col++;
       }
-      for (int k = 0; k < cs && col < MAX_COLS; k++, col++) {
+      for (int k = 0; k < cs && col < MAX_TEXT_TABLE_COLUMNS; k++, col++) {
         r->c[col] = x;
         if (rs > 1) pending[col] = x, left[col] = rs - 1;
       }
@@ -512,7 +512,7 @@ static int fit(const row *r, int sh, const int *type, int ncols) {
 }
 
 static void pad(row *r, int ncols) {
-  while (r->n < ncols && r->n < MAX_COLS) r->c[r->n++] = empty_cell;
+  while (r->n < ncols && r->n < MAX_TEXT_TABLE_COLUMNS) r->c[r->n++] = empty_cell;
 }
 
 static void repair(row *r, const int *type, int ncols) {
@@ -523,7 +523,7 @@ static void repair(row *r, const int *type, int ncols) {
   }
   if (best) {
     row out = {.n = ncols};
-    for (int col = 0; col < ncols && col < MAX_COLS; col++) {
+    for (int col = 0; col < ncols && col < MAX_TEXT_TABLE_COLUMNS; col++) {
       int k = col + best;
       out.c[col] = (k >= 0 && k < r->n) ? r->c[k] : empty_cell;
     }
@@ -699,9 +699,9 @@ static int header_rows(lua_State *L, int opts, const grid *g, int marked) {
 
 /* The most common width of the body rows. */
 static int common_width(const row *rows, int nrows, int nhead) {
-  int ncols = 0, count[MAX_COLS + 1] = {0};
+  int ncols = 0, count[MAX_TEXT_TABLE_COLUMNS + 1] = {0};
   for (int i = nhead; i < nrows; i++) count[rows[i].n]++;
-  for (int k = 1; k <= MAX_COLS; k++) if (count[k] > count[ncols]) ncols = k;
+  for (int k = 1; k <= MAX_TEXT_TABLE_COLUMNS; k++) if (count[k] > count[ncols]) ncols = k;
   return ncols;
 }
 
@@ -709,8 +709,8 @@ static int common_width(const row *rows, int nrows, int nhead) {
  * empty cells, not fewer columns); each column's extent from the rows of
  * that width, and every other row placed by them.  The number of columns. */
 static int place_by_extents(row *rows, int nrows, int nhead) {
-  int lo[MAX_COLS], hi[MAX_COLS], ncols = 0;
-  for (int k = 0; k < MAX_COLS; k++) lo[k] = 1 << 30, hi[k] = -1;
+  int lo[MAX_TEXT_TABLE_COLUMNS], hi[MAX_TEXT_TABLE_COLUMNS], ncols = 0;
+  for (int k = 0; k < MAX_TEXT_TABLE_COLUMNS; k++) lo[k] = 1 << 30, hi[k] = -1;
   for (int i = nhead; i < nrows; i++) if (rows[i].n > ncols) ncols = rows[i].n;
   for (int i = 0; i < nrows; i++) {
     if (rows[i].n != ncols) continue;
@@ -824,7 +824,7 @@ static int parse_at(lua_State *L, const char *s, size_t n, size_t init, int opts
   int ncols = shape == S_SPACE ? place_by_extents(g->rows, g->nrows, nhead)
                                : common_width(g->rows, g->nrows, nhead);
   for (int i = 0; i < nhead; i++) if (g->rows[i].n > ncols) ncols = g->rows[i].n;
-  int type[MAX_COLS] = {0}, carry[MAX_COLS] = {0};
+  int type[MAX_TEXT_TABLE_COLUMNS] = {0}, carry[MAX_TEXT_TABLE_COLUMNS] = {0};
   column_types(g->rows, g->nrows, nhead, ncols, type);
 
   int result = lua_gettop(L) + 1;
