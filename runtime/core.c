@@ -42,13 +42,6 @@ void rr_batch_rollback(rr_batch *b) {
   }
 }
 
-void rr_batch_reset(rr_batch *b) {
-  for (size_t i = 0; i < b->ntables; i++) {
-    b->tables[i].len = 0;
-    b->rows[i] = 0;
-  }
-}
-
 void rr_batch_free(rr_batch *b) {
   for (size_t i = 0; i < b->ntables; i++) rr_buf_free(&b->tables[i]);
   free(b->tables);

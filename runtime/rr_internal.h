@@ -206,7 +206,6 @@ double rr_now(void);
  * made by rr_lua_newstate (its extra space holds the context's address). */
 rr_luactx *rr_luactx_get(lua_State *L);
 void rr_batch_init(rr_batch *b, size_t ntables);
-void rr_batch_reset(rr_batch *b);
 /* Remembers the end of every table; rollback drops what was added since. */
 void rr_batch_mark(rr_batch *b);
 void rr_batch_rollback(rr_batch *b);
