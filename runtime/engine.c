@@ -57,6 +57,7 @@ struct rr_engine {
 
 const char *rr_version(void) { return RR_VERSION; }
 
+static void set_error(rr_engine *e, const char *fmt, ...) RR_PRINTF(2, 3);
 static void set_error(rr_engine *e, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
