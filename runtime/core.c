@@ -110,8 +110,8 @@ static int ctx_gc(lua_State *L) {
  * for it on every call. */
 rr_luactx *rr_luactx_get(lua_State *L) {
   rr_luactx **fast = lua_getextraspace(L);
-  if (*fast) return *fast;
-  rr_luactx *ctx;
+  rr_luactx *ctx = *fast;
+  if (ctx) return ctx;
   if (lua_getfield(L, LUA_REGISTRYINDEX, RR_CTX) == LUA_TUSERDATA) {
     ctx = lua_touserdata(L, -1);
     lua_pop(L, 1);

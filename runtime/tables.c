@@ -346,7 +346,7 @@ static cell html_text(grid *g, const char *s, size_t n) {
 }
 
 /* Ends an html row: slots that rowspans above still cover are filled. */
-static void finish_row(grid *g, row *r, int col, cell *pending, int *left) {
+static void finish_row(grid *g, row *r, int col, const cell *pending, int *left) {
   if (!r) return;
   for (; col < MAX_TEXT_TABLE_COLUMNS; col++) {
     if (!left[col]) continue;
