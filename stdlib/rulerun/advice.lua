@@ -20,26 +20,50 @@ M.RISK_HEADINGS = RISK_HEADINGS
 
 -- Legal wording: a 风险提示 whose text is this is the disclaimer, not a list.
 local LEGAL = re.compile([[本报告|免责|仅供|不构成|投资者(?:应|据此|自行)|版权|授权|不承担|任何形式|]] ..
-  [[法律责任|不保证|投资需谨慎|入市需谨慎|评级|我们在此提醒|本公司|证券研究机构]])
+  [[法律责任|不保证|投资需谨慎|入市需谨慎|评级|我们在此提醒|本公司|我公司|业务资格|证券研究机构]])
 -- a table-of-contents entry: dot leaders, or the heading and a page number only
 local TOC = re.compile([[(?:\.{4,}|…{2,}|·{4,})\s*\d*|^\s*\d{1,3}\s*$]])
 local LIST_END = re.compile([[。]])
-local ITEM_SEP = re.compile([[\s*[;；]\s*]])
+local ITEM_SEP = re.compile([[\s*[;；]\s*|(?<=[^\s•])\s*•\s*]])   -- ; or a bullet
 local ENUM_SEP = re.compile([[\s*、\s*]])
-local ENUM_OR_COMMA = re.compile([[\s*[、,]\s*]])
+local COMMA_SEP = re.compile([[\s*[,，]\s*]])
 -- how a risk ends when it is a phrase of its own ("…不及预期", "…风险", "…加剧")
-local RISK_END = re.compile([[(?:预期|风险|加剧|下降|下滑|下行|波动|变化|变动|不足|放缓|失败|延迟|延期|滞后|]] ..
-  [[上涨|上升|摩擦|冲击|收紧|恶化|减少|萎缩|不利|超预期|不确定性|趋严|流失|短缺|失效|]] ..
-  [[反复|加大|升级|落地|减弱|不畅|受阻|降价|下跌|不确定性|不达预期|不如预期|等)$]])
--- words that go on with the same risk after a comma ("疫情发展超预期，导致需求不及预期")
-local CONNECTIVE = re.compile([[^(?:导致|从而|进而|以及|使得|造成|引起|并且|并导致|而且|因此|因而|由于|如果|若|其中|包括|尤其)]])
+local RISK_WORDS = [[预期|风险|加剧|下降|下滑|下行|波动|变化|变动|不足|放缓|失败|延迟|延期|滞后|]] ..
+  [[上涨|上升|摩擦|冲击|收紧|恶化|减少|萎缩|不利|超预期|不确定性|趋严|流失|短缺|紧缺|失效|]] ..
+  [[反复|加大|升级|落地|减弱|不畅|受阻|降价|涨价|下跌|不达预期|不如预期|问题|事件|激烈|压力|]] ..
+  [[冲突|纠纷|影响|逆转|降级|因素|威胁|瓶颈|等]]
+local RISK_END = re.compile("(?:" .. RISK_WORDS .. ")$")
+-- words that go on with the same risk after a comma ("疫情发展超预期，导致需求不及预期",
+-- "疫情持续，影响需求")
+local CONNECTIVE = re.compile([[^(?:导致|从而|进而|以及|使得|使|致使|造成|引起|并且|并导致|而且|因此|因而|由于|]] ..
+  [[如果|若|其中|包括|尤其|影响|抑制|拖累|带来|对|将|可能|或)]])
 -- where a list glued into the next block of the page ends: a byline, a
 -- source line, a page footer or number, a chart or table caption, a tag
-local LIST_STOP = re.compile([[分析师|研究员|研究助理|联系人|执业证书|证书编号|资料来源|数据来源|请务必|敬请|]] ..
-  [[本报告|相关研究|相关报告|报告作者|\d+周(?:走势|行情)|\[Table_|(?<![\d.])\d{1,3}/\d{1,3}(?![\d/])|图表?\s*\d|表\s*\d|(?:-?\d+(?:\.\d+)?%){2,}]])
+local STOP_WORDS = [[分析师|研究员|研究助理|联系人|执业证书|证书编号|资料来源|数据来源|请务必|敬请|]] ..
+  [[本报告|相关研究|相关报告|报告作者|\d+周(?:走势|行情)|\[?Table_|(?<![\d.])\d{1,3}/\d{1,3}(?![\d/])|]] ..
+  [[图表?\s*\d|表\s*\d|(?:-?\d+(?:\.\d+)?%){2,}]]
+local LIST_STOP = re.compile(STOP_WORDS)
+-- what page furniture and templates glue onto a list's last item in text
+-- without line breaks: the above, a running header (证券研究报告, 行业研究,
+-- 研究所: HEADER, which a sector's name of a few characters may lead), a page
+-- number (第4页, -14-), a "|" or a "#title#" tag, a table of contents, the
+-- next block's heading or table (一、, 重点标的, 代码 …), a cover's rating,
+-- digits glued after a risk's end ("…管理风险23代码名称") or a run of chart digits
+local HEADER = [[(?:研究|分析|专题|深度)报告|(?:行业|专题|公司|深度|策略|证券)研究|研究所|研究中心]]
+local JUNK = re.compile(STOP_WORDS .. "|" .. HEADER .. [[|[#|]|\d{5,}|(?<=]] .. RISK_WORDS .. [[)\d|]] ..
+  [[\d{0,3}[一二三四五六七八九十]{1,2}、|目录|第\s*\d+\s*页|-\s*\d+\s*-|\d+\s*of\s*\d+|请阅读|请参阅|]] ..
+  [[风险提示|投资建议|投资要点|建议关注|重点推荐|重点(?:标的|公司)|推荐股票|盈利预测|代码|收盘价|EPS|]] ..
+  [[(?:买入|增持|推荐|中性)\s*\((?:维持|首次)|作者]])
+local HEADER_AT = re.compile([[\G(?:]] .. HEADER .. ")")
+-- the lead of a sentence that introduces its risks ("影响行业的因素主要有A、B")
+local RISK_LEAD = re.compile([[^.{0,40}?(?:主要(?:有|包括|是|为)|包括但不限于|如下)\s*:?\s*(?=\S)]])
+-- a heading matched at the start of a longer one (主要风险 in 主要风险因素)
+local HEADING_REST = re.compile([[^\s*(?:因素|提示|分析|因子)\s*(?:】|:)?\s*]])
 local BULLETS = re.compile([[^[\s•▪◆◇■□●○◼⚫➢➤▶►\-*#]+]])
+local NUMBERING = re.compile([[^\s*(?:\(\s*\d{1,2}\s*\)|\d{1,2}\s*[)、]|\d{1,2}\.(?!\d)|[①-⑳])\s*]])
 local ENDS = re.compile([[[\s。;；,，、:：]+$]])
-local HEAD_COLON = re.compile([[^(.{2,30}?)\s*:(?!\d)\s*\S]])
+local HEAD_COLON = re.compile([[^(.{2,30}?)\s*:(?!\d)\s*(\S.*)$]])
+local HAN = re.compile([[\p{Han}]])
 local MAX_RISK = 200          -- characters; a longer "item" is prose, not a list
 -- an item of three clauses or more, or with a bullet inside, is prose (a body
 -- section that explains each risk at length), not an item of a list
@@ -47,99 +71,211 @@ local PROSE = re.compile([[(?:,[^,]*){3}|•]])
 
 local function clean_item(s)
   s = re.gsub(s, [[\*\*|__]], "")
-  s = ENDS:gsub(BULLETS:gsub(M.trim(s), ""), "")
-  -- an item that explains itself after a colon keeps its name
-  local head = HEAD_COLON:match(s)
-  if head then s = ENDS:gsub(head, "") end
-  return M.trim(s)
+  s = NUMBERING:gsub(BULLETS:gsub(M.trim(s), ""), "")
+  return M.trim((ENDS:gsub(s, "")))
 end
 
--- A risk of its own between 、: four characters or more, or a risk's ending.
-local function is_risk_phrase(s)
-  return utf8.len(s) and (utf8.len(s) >= 4 or RISK_END:test(s))
-end
+local function len(s) return utf8.len(s) or 0 end
 
--- A risk of its own between commas (stricter: a comma also goes on with one
--- risk's wording): a risk's ending, and no connective word first.
-local function is_whole_risk(s)
-  return RISK_END:test(s) and not CONNECTIVE:test(s)
-end
-
--- Parts of sentence split by sep when every part passes ok, else nil.
-local function split_if(sentence, sep, ok)
-  local parts = sep:split(sentence)
-  if #parts < 2 then return nil end
+-- 、 separates whole risks when every part is a phrase of four characters
+-- or more or ends like a risk, and either most end like risks or each is
+-- longer than four characters ("研发进度、市场推广不及预期风险" is one risk).
+local function enum_ok(parts)
+  local whole, long = 0, true
   for _, p in ipairs(parts) do
-    if not ok(clean_item(p)) then return nil end
+    local risk = RISK_END:test(p)
+    if len(p) < 4 and not risk then return false end
+    if risk then whole = whole + 1 elseif len(p) < 5 then long = false end
   end
-  return parts
+  return long or 2 * whole > #parts
+end
+
+-- parts of s cut at sep, without empty ones
+local function cut(s, sep)
+  local out = {}
+  for _, p in ipairs(sep:split(s)) do
+    p = clean_item(p)
+    if p ~= "" then out[#out + 1] = p end
+  end
+  return out
+end
+
+-- Commas separate whole risks when no part goes on with the one before (a
+-- connective: 导致, 影响 …), each is a phrase of four characters or more, and
+-- the parts end like risks: both of two, two in three of more.
+local function commas_split(parts)
+  if #parts < 2 then return false end
+  local whole = 0
+  for i, p in ipairs(parts) do
+    if len(p) < 4 or (i > 1 and CONNECTIVE:test(p)) then return false end
+    if RISK_END:test(p) then whole = whole + 1 end
+  end
+  return 3 * whole >= 2 * #parts and (#parts > 2 or whole == 2)
+end
+
+-- 、 separates whole risks (enum_ok); the parts before one that names what they share after a 等 ("A、B等领域进展不及预期",
+-- "…法律、财务信息质量、商誉等风险") stay with it, back to the last that ends
+-- like a risk.
+local SHARED = re.compile([[等\p{Han}]])
+local function enum_split(s)
+  local parts = cut(s, ENUM_SEP)
+  if not enum_ok(parts) then return { s } end
+  local out = {}
+  for _, p in ipairs(parts) do
+    if SHARED:test(p) then
+      local k = #out
+      while k >= 1 and not RISK_END:test(out[k]) do k = k - 1 end
+      if k < #out then
+        p = table.concat(out, "、", k + 1) .. "、" .. p
+        for j = #out, k + 1, -1 do out[j] = nil end
+      end
+    end
+    out[#out + 1] = p
+  end
+  return out
+end
+
+-- The whole risks of one part of a list (a point, or the text between two
+-- ;): a risk that explains itself after a colon is its name ("需求不及预期:
+-- 若…"); a group label before a colon ("器械板块:A风险,B风险") gives the
+-- risks after it; else the part cut at commas and 、 that separate whole risks.
+local function whole_risks(p, out)
+  local head, rest = HEAD_COLON:match(p)
+  if head then
+    head, rest = clean_item(head), clean_item(rest)
+    local first = cut(rest, COMMA_SEP)[1] or ""
+    if RISK_END:test(head) or not RISK_END:test(first) or CONNECTIVE:test(first) then
+      out[#out + 1] = head
+      return
+    end
+    p = rest                          -- a label: its risks follow
+  end
+  local commas = cut(p, COMMA_SEP)
+  for _, q in ipairs(commas_split(commas) and commas or { p }) do
+    for _, r in ipairs(enum_split(q)) do out[#out + 1] = r end
+  end
+end
+
+-- A part whose end is glued to page furniture or the next block (or, with
+-- cut_off, the last part of a list that ran into a byline or a footer): the
+-- text before it — without the sector's name, up to four characters, that
+-- leads a running header ("…安全性风险医药行业研究p3") — and a check for its
+-- last risk (the list ends there): it must end like a risk, else the page
+-- cut it off and it is dropped.
+local TRIM_TAIL = re.compile("^(.*(?:" .. RISK_WORDS .. [[))\p{Han}{1,4}$]])
+local function unglue(p, cut_off)
+  local a = JUNK:find(p)
+  if not a and not cut_off then return p, nil end
+  local before = clean_item(a and p:sub(1, a - 1) or p)
+  if a and HEADER_AT:test(p, a) and not RISK_END:test(before) then
+    before = TRIM_TAIL:match(before) or before
+  end
+  return before, function(last) return RISK_END:test(last) and last or nil end
 end
 
 -- The risk items of the text of a risk warning (the body under its heading):
--- numbered points ((1) 1、 ①), else the first sentence (up to 。 or the
--- byline, source line, footer or chart glued after it) cut at ; — or at 、 and
--- commas where they separate whole risks ("扩产不及预期、下游需求不及预期",
--- "市场震荡风险，研发进展不及预期", but not "新技术、新工艺无法产业化风险" nor
--- "疫情发展超预期，导致需求不及预期").  An item keeps its name before a colon; bullets, numbering and the
--- trailing 。;， go, a trailing 等 stays.  Returns {} when the text is a
--- table-of-contents entry, legal wording, or prose rather than a list.
+-- numbered points ((1) 1、 ①, each up to its full stop), else the first
+-- sentence (up to 。 or the byline, source line, footer or chart glued after
+-- it); each cut at ; and at 、 and commas where they separate whole risks
+-- ("扩产不及预期、下游需求不及预期", "市场震荡风险，研发进展不及预期", but
+-- not "新技术、新工艺无法产业化风险" nor "疫情发展超预期，导致需求不及预期").
+-- An item keeps its name before a colon; a group label before a colon gives
+-- the risks after it; bullets, numbering, the lead of the sentence (…主要有)
+-- and the trailing 。;， go, a trailing 等 stays.  Page furniture or a
+-- heading glued onto an item ends the list there.  Returns {} when the text
+-- is a table-of-contents entry, legal wording, or prose rather than a list.
 function M.risk_items(text)
   text = M.trim(text or "")
   if text == "" then return {} end
-  local parts = M.numbered(text)
-  if #parts < 2 then
+  local points, cut_off = M.numbered(text), false
+  if #points >= 2 then
+    for i, p in ipairs(points) do
+      local a = LIST_END:find(p)
+      if a then points[i] = p:sub(1, a - 1) end
+    end
+  else
     local a = LIST_END:find(text)
     local sentence = a and text:sub(1, a - 1) or text
     local stop = LIST_STOP:find(sentence)
-    if stop then sentence = sentence:sub(1, stop - 1) end
+    if stop then sentence, cut_off = sentence:sub(1, stop - 1), true end
     if TOC:test(sentence) then return {} end
-    parts = ITEM_SEP:split(sentence)
-    if #parts == 1 then
-      parts = split_if(sentence, ENUM_OR_COMMA, is_whole_risk) or
-              split_if(sentence, ENUM_SEP, is_risk_phrase) or parts
-    end
+    points = { (RISK_LEAD:gsub(sentence, "")) }
+  end
+  local parts = {}
+  for _, point in ipairs(points) do
+    for _, p in ipairs(ITEM_SEP:split(M.join_lines(point))) do parts[#parts + 1] = p end
   end
   local out = {}
-  for _, p in ipairs(parts) do
-    local item = clean_item(M.join_lines(p))
-    if item ~= "" then
-      if utf8.len(item) == nil or utf8.len(item) > MAX_RISK or LEGAL:test(item) or TOC:test(item)
-         or PROSE:test(item) then
+  for i, p in ipairs(parts) do
+    local glued
+    p, glued = unglue(p, cut_off and i == #parts)
+    local items = {}
+    whole_risks(p, items)
+    if glued and #items > 0 then items[#items] = glued(items[#items]) end
+    for _, item in ipairs(items) do
+      if len(item) > MAX_RISK or LEGAL:test(item) or TOC:test(item) or PROSE:test(item) then
         return {}
       end
-      out[#out + 1] = item
+      if HAN:test(item) then out[#out + 1] = item end    -- "2017" is a chart's year, no risk
     end
+    if glued then break end
   end
   return out
 end
 
 -- The risk items of a report: the first risk warning (风险提示, 风险因素, 投资风险,
--- 主要风险, 风险分析) whose text is a list of risks — the summary's, which the
--- body repeats — as a list of strings, and the section it came from (or, for
--- a heading glued to the text before it with a colon or a bullet after it,
--- {pos=} where its list starts).  Returns
--- {} when no section holds one.  opts are doc:sections options (stop ...).
+-- 主要风险, 风险分析) in the text whose text is a list of risks — the summary's,
+-- which the body repeats — as a list of strings, and where it came from (the
+-- section, or {pos=} where the list of a heading glued to the text before it,
+-- with a colon, 】 or a bullet after it, starts).  Returns {} when none holds
+-- one.  opts are doc:sections options (stop ...).
 -- a heading glued to the text before it, told by the colon or bullet after it
-local GLUED_HEADING = re.compile("(?:" .. table.concat(RISK_HEADINGS, "|") .. [[)\s*(?::|•)\s*]])
+local GLUED_HEADING = re.compile("(?:" .. table.concat(RISK_HEADINGS, "|") .. [[)\s*】?\s*(?::|•)\s*]])
 local GLUED_BODY = 600        -- bytes after such a heading that its list may take
+local FIRST_POINT = re.compile([[^\s*(?:\(\s*1\s*\)|1\s*[)、.](?!\d)|①)]])
+local POINT_AT = re.compile([[\G\s*(?:\(\s*(\d{1,2})\s*\)|(\d{1,2})\s*[)、.](?!\d)|([①-⑳]))[^。]{1,200}。]])
+
+-- An inline section ends at its first full stop; a numbered list whose
+-- points each end in 。("1、A。2、B。") goes on while the next point follows.
+local function numbered_run(doc, sec, text)
+  if not (sec.span and sec.stop and FIRST_POINT:test(text)) or #M.numbered(text) >= 2 then return text end
+  local pos, want = sec.stop + 1, 2
+  while true do
+    local a, b, d1, d2, circled = POINT_AT:find(doc, pos)
+    if not a or a ~= pos then return text end
+    local n = tonumber(d1 or d2) or utf8.codepoint(circled) - 0x2460 + 1
+    if n ~= want then return text end
+    text, pos, want = text .. doc:sub(a, b), b + 1, want + 1
+  end
+end
 
 function M.risks(doc, opts)
   local spec = {}
   for i, h in ipairs(RISK_HEADINGS) do spec[i] = h end
   for k, v in pairs(opts or {}) do spec[k] = v end
-  for _, sec in ipairs(doc:sections(spec)) do
-    local items = M.risk_items(sec:text())
-    if #items > 0 then return items, sec end
-  end
-  -- text without line breaks glues headings to what comes before them
+  -- the candidates in the order of the text: sections, and headings glued
+  -- to the text before them (text without line breaks)
+  local cands = {}
+  for _, sec in ipairs(doc:sections(spec)) do cands[#cands + 1] = { pos = sec.pos or 0, sec = sec } end
   local pos = 1
   while true do
     local _, b = GLUED_HEADING:find(doc, pos)
-    if not b then return {} end
-    local items = M.risk_items((window(doc, b + 1, b + GLUED_BODY)))
-    if #items > 0 then return items, { pos = b + 1 } end
+    if not b then break end
+    cands[#cands + 1] = { pos = b + 1 }
     pos = b + 1
   end
+  table.sort(cands, function(x, y) return x.pos < y.pos end)
+  for _, c in ipairs(cands) do
+    local text
+    if c.sec then
+      text = numbered_run(doc, c.sec, (HEADING_REST:gsub(c.sec:text(), "")))
+    else
+      text = window(doc, c.pos, c.pos + GLUED_BODY)
+    end
+    local items = M.risk_items(text)
+    if #items > 0 then return items, c.sec or { pos = c.pos } end
+  end
+  return {}
 end
 
 -- ---- recommended companies -------------------------------------------------

@@ -44,6 +44,70 @@ T.eq((rr.risks(d)), { "下游需求不及预期", "原材料价格大幅上涨",
 d = doc("正文。\n风险提示\n本报告仅供本公司客户使用，不构成投资建议，版权归本公司所有，本公司不承担任何法律责任。\n")
 T.eq((rr.risks(d)), {}, "risks: the disclaimer under a risk heading gives nothing")
 
+-- each case: the text under a risk heading, its items, what it shows
+for _, c in ipairs {
+  -- an item that explains itself after a colon keeps its name
+  { "需求不及预期:若下游客户削减开支,订单将减少;竞争加剧:新进入者增多。", { "需求不及预期", "竞争加剧" },
+    "the name before a colon" },
+  -- a group label before a colon gives the risks after it
+  { "1、器械板块:集采降价风险,研发失败风险;2、服务板块:扩张不及预期;医疗事故风险、人才流失风险。", { "集采降价风险", "研发失败风险", "扩张不及预期", "医疗事故风险", "人才流失风险" },
+    "group labels before colons" },
+  -- numbering that does not count in order is still not part of the item
+  { "1)外部需求走弱;2)5G换机不及预期;3)宏观经济下行。", { "外部需求走弱", "5G换机不及预期", "宏观经济下行" },
+    "numbering off every item" },
+  -- the lead of the sentence
+  { "影响本行业的因素主要有竞争加剧风险、人才流失风险、政策风险等。", { "竞争加剧风险", "人才流失风险", "政策风险等" },
+    "the sentence's lead goes" },
+  -- commas between whole risks, and commas inside one
+  { "高估值风险,产品质量问题,海外需求超预期。", { "高估值风险", "产品质量问题", "海外需求超预期" },
+    "commas between whole risks, two in three ending like risks" },
+  { "需求不及预期的风险,原料涨价的风险,", { "需求不及预期的风险", "原料涨价的风险" },
+    "a trailing comma leaves no empty part" },
+  { "疫情持续,影响终端需求;汇率波动。", { "疫情持续,影响终端需求", "汇率波动" },
+    "影响 goes on with the risk before the comma" },
+  { "行业竞争加剧;研发进度、市场推广不及预期风险;汽车电子、工控等领域需求不及预期。", { "行业竞争加剧", "研发进度、市场推广不及预期风险", "汽车电子、工控等领域需求不及预期" },
+    "、 before a shared ending is no cut" },
+  { "贸易摩擦恶化、行业景气下行、消费降级、疫情反复。", { "贸易摩擦恶化", "行业景气下行", "消费降级", "疫情反复" },
+    "a short part among whole risks" },
+  { "•手机销量下滑•新技术带来替代威胁[Table_Rank]增持(维持)", { "手机销量下滑", "新技术带来替代威胁" },
+    "bullets separate items" },
+  -- page furniture, headings and tables glued onto the last item
+  { "政策变化风险;企业质量管理风险23代码名称2021-01-11评级2020A2021E", { "政策变化风险", "企业质量管理风险" },
+    "a page number and a table glued after the last risk" },
+  { "研发失败风险;经营管理风险风险提示19李四:毕业于某大学,曾任研究员。", { "研发失败风险", "经营管理风险" },
+    "a running heading and a bio glued after the last risk" },
+  { "需求下滑风险,产品安全性风险电子行业研究p5某某证券研究报告:电子行业", { "需求下滑风险", "产品安全性风险" },
+    "a running header glued, the sector's name before it dropped" },
+  { "宏观经济趋弱风险、行业格局恶化风险#title#某某系列报告之一", { "宏观经济趋弱风险", "行业格局恶化风险" },
+    "a template tag glued" },
+  { "政策风险;技术创新风险;新三板证券研究报告专题研究报告", { "政策风险", "技术创新风险" },
+    "an item that is a running header is dropped" },
+  { "行业增长不达预期;进口替代低于预期;2019敬请阅读本报告正文后各项声明", { "行业增长不达预期", "进口替代低于预期" },
+    "a chart's year is no risk" },
+  { "控费降价超预期的风险;高值耗材带量采购的价格分析师张三:010-12345678", { "控费降价超预期的风险" },
+    "a last item cut off by the byline is dropped" },
+  { "若缺少风险提示,则无法提交。", {},
+    "a template's placeholder is no list" },
+  { "我公司具备证券投资咨询业务资格。本报告仅供客户参考。", {},
+    "legal wording of another form" },
+} do
+  T.eq(rr.risk_items(c[1]), c[2], "risk_items: " .. c[3])
+end
+
+-- the summary's list, though the heading is glued after a name without a full stop
+d = doc("建议关注甲乙科技、丙丁电子风险提示:需求不及预期、新品渗透不及预期、海外订单回流不及预期。一、行业概览正文。" ..
+        "5.风险提示需求不及预期:若下游需求放缓,将影响出货。新品渗透不及预期:若新品推广受阻,将影响盈利。")
+T.eq((rr.risks(d)), { "需求不及预期", "新品渗透不及预期", "海外订单回流不及预期" }, "risks: the first list in the text")
+-- a heading in 【】 followed by bullets
+d = doc("行业景气回升。【风险提示】•行业增长不达预期;•行业政策不确定性;[Table_Rank]强于大市(维持)正文。")
+T.eq((rr.risks(d)), { "行业增长不达预期", "行业政策不确定性" }, "risks: 【风险提示】 and bullets")
+-- 主要风险 is not the heading of 主要风险因素
+d = doc("行业景气回升。主要风险因素:贸易摩擦加剧的风险,疫情冲击需求的风险。注:本报告所指中国仅为大陆。")
+T.eq((rr.risks(d)), { "贸易摩擦加剧的风险", "疫情冲击需求的风险" }, "risks: a heading inside a longer one")
+-- points that each end in 。 go on past the first
+d = doc("看好龙头公司。风险提示:1、行业景气度下滑。2、制造成本上升。#title#某某周报#createTime1#2021年03月28日")
+T.eq((rr.risks(d)), { "行业景气度下滑", "制造成本上升" }, "risks: numbered points each ending in 。")
+
 -- ---- recommended companies --------------------------------------------------
 
 T.eq(advice("建议关注长电科技(600584.SH)、通富微电(002156.SZ)等。"),
