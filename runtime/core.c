@@ -112,15 +112,22 @@ static int ctx_gc(lua_State *L) {
   return 0;
 }
 
+/* The context lives in the registry; its address is kept in the thread's
+ * extra space too (copied into coroutines made later), because helpers ask
+ * for it on every call. */
 rr_luactx *rr_luactx_get(lua_State *L) {
+  rr_luactx **fast = lua_getextraspace(L);
+  if (*fast) return *fast;
+  rr_luactx *ctx;
   if (lua_getfield(L, LUA_REGISTRYINDEX, RR_CTX) == LUA_TUSERDATA) {
-    rr_luactx *ctx = lua_touserdata(L, -1);
+    ctx = lua_touserdata(L, -1);
     lua_pop(L, 1);
-    return ctx;
+  } else {
+    lua_pop(L, 1);
+    ctx = rr_new_scratch(L, sizeof *ctx, ctx_gc);
+    lua_setfield(L, LUA_REGISTRYINDEX, RR_CTX);
   }
-  lua_pop(L, 1);
-  rr_luactx *ctx = rr_new_scratch(L, sizeof *ctx, ctx_gc);
-  lua_setfield(L, LUA_REGISTRYINDEX, RR_CTX);
+  *fast = ctx;
   return ctx;
 }
 
@@ -263,21 +270,87 @@ static const char *cell_string(lua_State *L, const char *table, const char *col,
   return lua_tolstring(L, -1, len);
 }
 
-/* core.emit(table, row): row maps column names (or positions 1..n) to values. */
+/* The error for a row key that is not a column: the closest and the columns there are. */
+static int no_column(lua_State *L, const rr_table_schema *sc, const char *key) {
+  rr_push_hint(L, key, (const char *const *)sc->cols, (size_t)sc->ncols, "its columns");
+  return luaL_error(L, "table '%s' has no column '%s' %s", sc->name, key, lua_tostring(L, -1));
+}
+
+/* The error for emit to a table never declared: the closest and the tables there are. */
+static int no_table(lua_State *L, const rr_luactx *ctx, const char *name) {
+  const char **names = lua_newuserdatauv(L, ((size_t)ctx->ntables + 1) * sizeof *names, 0);
+  for (int i = 0; i < ctx->ntables; i++) names[i] = ctx->tables[i].name;
+  rr_push_hint(L, name, names, (size_t)ctx->ntables, "tables");
+  return luaL_error(L, "no table '%s' declared with rr.table %s", name, lua_tostring(L, -1));
+}
+
+/* The span opts.at gives (a position, or {first, last}), as [*a, *b): 1,
+ * or 0 when there is no opts or no at.  Any other key is an error. */
+static int emit_at(lua_State *L, int opts, const rr_document *d, size_t *a, size_t *b) {
+  if (lua_isnoneornil(L, opts)) return 0;
+  luaL_checktype(L, opts, LUA_TTABLE);
+  lua_pushnil(L);
+  while (lua_next(L, opts)) {
+    lua_pop(L, 1);
+    if (lua_type(L, -1) != LUA_TSTRING || strcmp(lua_tostring(L, -1), "at") != 0)
+      return luaL_error(L, "rr.emit: unknown option '%s' (options: at)", luaL_tolstring(L, -1, NULL));
+  }
+  int t = lua_getfield(L, opts, "at");
+  lua_Integer first, last;
+  if (t == LUA_TNIL) {
+    lua_pop(L, 1);
+    return 0;
+  } else if (t == LUA_TNUMBER) {
+    first = last = luaL_checkinteger(L, -1);
+  } else if (t == LUA_TTABLE) {
+    lua_rawgeti(L, -1, 1);
+    lua_rawgeti(L, -2, 2);
+    first = luaL_checkinteger(L, -2);
+    last = lua_isnil(L, -1) ? first : luaL_checkinteger(L, -1);
+    lua_pop(L, 2);
+  } else {
+    return luaL_error(L, "rr.emit: option 'at' is a position or {first, last}, not a %s", luaL_typename(L, -1));
+  }
+  lua_pop(L, 1);
+  size_t len = d ? d->text.len : 0;
+  if (first < 1) first = 1;
+  if (last < first) last = first;
+  if ((size_t)first > len) return 0;
+  if ((size_t)last > len) last = (lua_Integer)len;
+  *a = (size_t)first - 1;
+  *b = (size_t)last;
+  return 1;
+}
+
+/* The rule file's line that called emit (through helpers, perhaps), else
+ * the running rule's own line. */
+static int emit_line(lua_State *L, const rr_luactx *ctx) {
+  lua_Debug ar;
+  for (int level = 1; ctx->rules_source && lua_getstack(L, level, &ar); level++) {
+    lua_getinfo(L, "Sl", &ar);
+    if (ar.currentline > 0 && strcmp(ar.source, ctx->rules_source) == 0) return ar.currentline;
+  }
+  return ctx->rule_line;
+}
+
+/* core.emit(table, row [, {at = pos | {first, last}}]): row maps column names
+ * (or positions 1..n) to values; at says where in the document the row came
+ * from (provenance: --provenance, rulerun explain). */
 static int core_emit(lua_State *L) {
   const char *tname = luaL_checkstring(L, 1);
   luaL_checktype(L, 2, LUA_TTABLE);
-  lua_settop(L, 2);
+  lua_settop(L, 3);
   rr_luactx *ctx = rr_luactx_get(L);
-  push_registry_table(L, RR_TABLES);                       /* 3 */
-  if (lua_getfield(L, 3, tname) != LUA_TNUMBER)
-    return luaL_error(L, "no table '%s' (declare it with rr.table)", tname);
+  push_registry_table(L, RR_TABLES);                       /* 4 */
+  if (lua_getfield(L, 4, tname) != LUA_TNUMBER) return no_table(L, ctx, tname);
   int ti = (int)lua_tointeger(L, -1);
   if (!ctx->batch || (size_t)ti >= ctx->batch->ntables)
     return luaL_error(L, "rr.emit can only be called from a rule while a document is processed");
+  size_t at_a = 0, at_b = 0;
+  int have_span = emit_at(L, 3, ctx->doc, &at_a, &at_b);
   rr_table_schema *sc = &ctx->tables[ti];
-  push_registry_table(L, RR_COLMAPS);                      /* 5 */
-  lua_rawgeti(L, 5, ti + 1);                               /* 6: column -> position */
+  push_registry_table(L, RR_COLMAPS);                      /* 6 */
+  lua_rawgeti(L, 6, ti + 1);                               /* 7: column -> position */
   const char *val[MAX_COLUMNS];
   size_t len[MAX_COLUMNS];
   for (int c = 0; c < sc->ncols; c++) val[c] = NULL, len[c] = 0;
@@ -287,10 +360,9 @@ static int core_emit(lua_State *L) {
     int pos = -1;
     if (lua_type(L, -2) == LUA_TSTRING) {
       lua_pushvalue(L, -2);
-      if (lua_rawget(L, 6) == LUA_TNUMBER) pos = (int)lua_tointeger(L, -1);
+      if (lua_rawget(L, 7) == LUA_TNUMBER) pos = (int)lua_tointeger(L, -1);
       lua_pop(L, 1);
-      if (pos < 0)
-        return luaL_error(L, "table '%s' has no column '%s'", tname, lua_tostring(L, -2));
+      if (pos < 0) return no_column(L, sc, lua_tostring(L, -2));
     } else if (lua_isinteger(L, -2)) {
       lua_Integer k = lua_tointeger(L, -2);
       if (k < 1 || k > sc->ncols)
@@ -311,8 +383,51 @@ static int core_emit(lua_State *L) {
     if ((c && rr_buf_add(out, ",", 1)) || rr_csv_field(out, val[c] ? val[c] : "", len[c], ctx->excel))
       return luaL_error(L, "out of memory");
   }
+  if (ctx->trace) {
+    if (!have_span && ctx->doc)
+      have_span = rr_trace_row_span(L, ctx->doc, val, len, sc->ncols, sc->file_col, ctx->trace_from, &at_a, &at_b);
+    if (have_span) ctx->trace_from = at_a;
+    int line = emit_line(L, ctx);
+    if (ctx->provenance_cols) {
+      char num[32], off[32] = "";
+      snprintf(num, sizeof num, "%d", line);
+      if (have_span && ctx->doc) snprintf(off, sizeof off, "%zu", rr_text_orig_offset(&ctx->doc->text, at_a));
+      const char *rule = ctx->rule_name ? ctx->rule_name : "";
+      if (rr_buf_add(out, ",", 1) || rr_csv_field(out, rule, strlen(rule), ctx->excel) ||
+          rr_buf_add(out, ",", 1) || rr_buf_add(out, num, strlen(num)) || rr_buf_add(out, ",", 1) ||
+          rr_buf_add(out, off, strlen(off)))
+        return luaL_error(L, "out of memory");
+    }
+    if (ctx->trace_rows) rr_trace_row(L, tname, sc, val, len, ctx->rule_name, line, have_span, at_a, at_b);
+  }
   if (rr_buf_add(out, ctx->excel ? "\r\n" : "\n", ctx->excel ? 2 : 1)) return luaL_error(L, "out of memory");
   ctx->batch->rows[ti]++;
+  return 0;
+}
+
+int rr_lua_print(lua_State *L) {
+  rr_luactx *ctx = rr_luactx_get(L);
+  int n = lua_gettop(L);
+  luaL_Buffer b;
+  luaL_buffinit(L, &b);
+  if (ctx->doc_path) {
+    luaL_addstring(&b, ctx->doc_path);
+    luaL_addstring(&b, ": ");
+  }
+  for (int i = 1; i <= n; i++) {
+    if (i > 1) luaL_addchar(&b, '\t');
+    luaL_tolstring(L, i, NULL);
+    luaL_addvalue(&b);
+  }
+  luaL_pushresult(&b);
+  size_t len;
+  const char *line = lua_tolstring(L, -1, &len);
+  if (ctx->prints) {
+    if (rr_buf_add(ctx->prints, line, len) || rr_buf_add(ctx->prints, "\n", 1))
+      return luaL_error(L, "out of memory");
+  } else if (!ctx->quiet_load) {
+    fprintf(stderr, "%s\n", line);
+  }
   return 0;
 }
 

@@ -164,6 +164,7 @@ static int doc_sub(lua_State *L) {
   size_t a, b;
   check_range(L, 2, d->text.len, &a, &b);
   lua_pushlstring(L, d->text.s + a, b - a);
+  rr_trace_span(L, -1, a, b);
   return 1;
 }
 
@@ -345,6 +346,37 @@ static int text_trim(lua_State *L) {
   return 1;
 }
 
+/* document.window(s, a, b) -> bytes a..b of s (a string or a document)
+ * narrowed to whole UTF-8 characters, and the offset to add to positions
+ * in it (a position p in the window is p + offset in s).  A window of a
+ * document, valid UTF-8 cut at character starts, is valid itself: regexes
+ * take it without checking it again. */
+static int text_window(lua_State *L) {
+  size_t n;
+  int is_doc;
+  const char *s = rr_text_arg(L, 1, &n, &is_doc);
+  lua_Integer a = luaL_checkinteger(L, 2), b = luaL_checkinteger(L, 3);
+  if (a < 1) a = 1;
+  if (b > (lua_Integer)n) b = (lua_Integer)n;
+  size_t i = (size_t)a - 1, j = b >= a ? (size_t)b : i;
+  while (i < j && ((unsigned char)s[i] & 0xC0) == 0x80) i++;     /* not inside a character */
+  if (i < j) {
+    size_t k = j - 1;
+    while (k > i && ((unsigned char)s[k] & 0xC0) == 0x80) k--;
+    unsigned char lead = (unsigned char)s[k];
+    size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+    if (j - k < need) j = k;                                     /* a character cut at the end */
+  }
+  if (j < i) j = i;
+  lua_pushlstring(L, s + i, j - i);
+  if (is_doc) {
+    rr_regex_trust(L, -1);
+    rr_trace_span(L, -1, i, j);
+  }
+  lua_pushinteger(L, (lua_Integer)i);
+  return 2;
+}
+
 static const luaL_Reg doc_methods[] = {
   {"line", doc_line}, {"lines", doc_lines}, {"sub", doc_sub}, {"line_at", doc_line_at},
   {"line_span", doc_line_span}, {"original", doc_original}, {"orig_offset", doc_orig_offset},
@@ -382,5 +414,7 @@ int luaopen_rulerun_document(lua_State *L) {
   lua_setfield(L, -2, "normalize");
   lua_pushcfunction(L, text_trim);
   lua_setfield(L, -2, "trim");
+  lua_pushcfunction(L, text_window);
+  lua_setfield(L, -2, "window");
   return 1;
 }

@@ -17,10 +17,13 @@
 #include "rr_internal.h"
 
 #define MAX_DOCUMENT ((size_t)1 << 31)   /* 2 GiB: offsets in the text are 32-bit */
+#define YIELD_NAMES 5        /* documents without rows named in the summary */
+#define MAX_GROUPS 1000      /* distinct rule errors told apart; more are each reported */
 
 struct rr_engine {
   rr_options opt;
   char *out_dir, *glob, *stdlib_dir, *rules_path, *rules_dir, *encoding;
+  char *rules_source;          /* "@" rules_path: how Lua names the rule file's chunk */
   _Atomic int cancel;          /* rr_engine_cancel; sticky */
   lua_State *L0;               /* loaded by rr_engine_load; worker 0 and rr_engine_process */
   int ntables;
@@ -33,6 +36,22 @@ struct rr_engine {
     struct prof_regex { char *pattern; double secs, calls; } *re;
     size_t nre;
   } prof;
+  struct {                     /* the yield of the last run */
+    size_t nrules;
+    char **rule_names;
+    size_t *rule_empty;
+    size_t empty_docs;
+    char *empty_names[YIELD_NAMES];
+    size_t nempty_names;
+    struct err_group {         /* a rule error, and the documents it happened in */
+      char *key;
+      size_t count;
+      char *docs[3];           /* the first few */
+    } *groups;
+    size_t ngroups;
+    FILE *file;                /* --yield, written to file_tmp */
+    char *file_tmp;
+  } yield;
   char err[4096];
 };
 
@@ -58,6 +77,7 @@ static void message(rr_engine *e, int is_progress, const char *msg) {
 
 
 static void profile_free(rr_engine *e);
+static void yield_free(rr_engine *e);
 
 rr_engine *rr_engine_new(const rr_options *opt) {
   rr_engine *e = calloc(1, sizeof *e);
@@ -83,6 +103,7 @@ void rr_engine_free(rr_engine *e) {
   if (!e) return;
   rr_lua_close(e->L0);
   profile_free(e);
+  yield_free(e);
   for (int i = 0; i < e->ntables; i++) free(e->table_names[i]);
   free(e->table_names);
   free(e->table_rows);
@@ -91,6 +112,7 @@ void rr_engine_free(rr_engine *e) {
   free(e->stdlib_dir);
   free(e->rules_path);
   free(e->rules_dir);
+  free(e->rules_source);
   free(e->encoding);
   free(e);
 }
@@ -99,6 +121,7 @@ void rr_engine_cancel(rr_engine *e) { atomic_store_explicit(&e->cancel, 1, memor
 
 const char *rr_engine_error(const rr_engine *e) { return e->err; }
 const rr_stats *rr_engine_stats(const rr_engine *e) { return &e->stats; }
+const char *rr_engine_stdlib(const rr_engine *e) { return e->stdlib_dir; }
 
 /* ---- loading ------------------------------------------------------------- */
 
@@ -111,24 +134,93 @@ static void first_line(lua_State *L, char *buf, size_t n) {
 }
 
 /* A state with the rule file run in it, or NULL with the message in err. */
-static lua_State *load_state(rr_engine *e, char *err, size_t errlen) {
+/* Whether the file at path looks like a report rather than Lua: not
+ * named .lua and, in its first bytes, Chinese text or no Lua at all. */
+static int looks_like_report(const char *path) {
+  size_t n = strlen(path);
+  if (n >= 4 && strcmp(path + n - 4, ".lua") == 0) return 0;
+  FILE *f = fopen(path, "rb");
+  if (!f) return 0;
+  unsigned char head[512];
+  size_t k = fread(head, 1, sizeof head, f);
+  fclose(f);
+  size_t high = 0;
+  for (size_t i = 0; i < k; i++) high += head[i] >= 0x80;
+  return k == 0 || high * 4 >= k || !memmem(head, k, "rulerun", 7);
+}
+
+/* A load error made to say what to do: the stdlib not found, a report
+ * given where the rule file belongs. */
+static void explain_load_error(rr_engine *e, int syntax, char *err, size_t errlen) {
+  size_t n = strlen(err);
+  if (strstr(err, "module 'rulerun' not found")) {
+    char where[1024];
+    rr_stdlib_searched(e->opt.stdlib_dir, where, sizeof where);
+    snprintf(err, errlen, "%s: cannot find rulerun's Lua library (rulerun.lua): looked in %s; "
+             "give its directory with --stdlib DIR or RULERUN_STDLIB=DIR", e->rules_path, where);
+  } else if (syntax && looks_like_report(e->rules_path) && n + 120 < errlen) {
+    snprintf(err + n, errlen - n, " (is %s a report? The rule file comes first: rulerun RULES.lua PATH...)",
+             e->rules_path);
+  }
+}
+
+/* Message handler for rules: puts the rule file's line in front of errors
+ * raised where Lua cannot say it (C functions such as emit). */
+static int rule_msgh(lua_State *L) {
+  const char *rules = lua_tostring(L, lua_upvalueindex(1));
+  const char *msg = lua_tostring(L, 1);
+  if (!msg) {
+    rr_lua_traceback(L);
+    return 1;
+  }
+  lua_Debug ar;
+  for (int level = 1; lua_getstack(L, level, &ar); level++) {
+    lua_getinfo(L, "Sl", &ar);
+    if (ar.source[0] == '@' && strcmp(ar.source + 1, rules) == 0 && ar.currentline > 0) {
+      char where[512];
+      snprintf(where, sizeof where, "%s:%d:", ar.short_src, ar.currentline);
+      if (strncmp(msg, where, strlen(where)) != 0) {
+        lua_pushfstring(L, "%s %s", where, msg);
+        return 1;
+      }
+      break;
+    }
+  }
+  lua_pushvalue(L, 1);
+  return 1;
+}
+
+/* quiet: the rule file's top level prints nothing (a worker state after
+ * the first: the user sees its prints once).  keep: a state whose rule file
+ * does not load is handed back all the same, err set, with what the file
+ * declared before it failed (rulerun check reads it). */
+static lua_State *load_state(rr_engine *e, int quiet, int keep, char *err, size_t errlen) {
   lua_State *L = rr_lua_newstate(e->stdlib_dir, e->rules_dir, e->opt.excel, e->opt.allow_io,
                                  e->opt.max_memory);
   if (!L) {
     snprintf(err, errlen, "out of memory");
     return NULL;
   }
+  rr_luactx *ctx = rr_luactx_get(L);
+  ctx->quiet_load = quiet;
+  ctx->trace = ctx->provenance_cols = e->opt.provenance;
+  ctx->rules_source = e->rules_source;
   rr_guard *g = rr_guard_get(L);
   g->budget = e->opt.max_steps == 0 ? RR_DEFAULT_STEPS : e->opt.max_steps < 0 ? -1 : e->opt.max_steps;
   g->cancel = &e->cancel;
   rr_guard_reset(L);           /* loading the rule file has a document's budget too */
   rr_profile *prof = &rr_luactx_get(L)->prof;
   prof->on = e->opt.profile;     /* before the rules compile their regexes */
-  lua_pushcfunction(L, rr_lua_traceback);
+  lua_pushstring(L, e->rules_path);        /* an error in a C function gets the rule file's line */
+  lua_pushcclosure(L, rule_msgh, 1);
   int rc = luaL_loadfilex(L, e->rules_path, "t");
+  int syntax = rc == LUA_ERRSYNTAX;
   if (rc == LUA_OK) rc = lua_pcall(L, 0, 0, -2);
   if (rc != LUA_OK) {
     first_line(L, err, errlen);
+    explain_load_error(e, syntax, err, errlen);
+    lua_settop(L, 0);
+    if (keep) return L;
     rr_lua_close(L);
     return NULL;
   }
@@ -147,18 +239,37 @@ static lua_State *load_state(rr_engine *e, char *err, size_t errlen) {
   return L;
 }
 
-int rr_engine_load(rr_engine *e, const char *rules_path) {
-  rr_lua_close(e->L0);
-  e->L0 = NULL;
+/* The rule file the engine's states load, and its directory; -1 without memory. */
+static int set_rules_path(rr_engine *e, const char *rules_path) {
   free(e->rules_path);
   free(e->rules_dir);
+  free(e->rules_source);
   e->rules_path = strdup(rules_path);
   e->rules_dir = strdup(rules_path);
-  if (!e->rules_path || !e->rules_dir) return RR_ENOMEM;
+  e->rules_source = malloc(strlen(rules_path) + 2);
+  if (!e->rules_path || !e->rules_dir || !e->rules_source) return RR_ENOMEM;
+  e->rules_source[0] = '@';
+  strcpy(e->rules_source + 1, rules_path);
   char *slash = strrchr(e->rules_dir, '/');
   if (slash) *slash = '\0';
   else strcpy(e->rules_dir, ".");
-  e->L0 = load_state(e, e->err, sizeof e->err);
+  return 0;
+}
+
+lua_State *rr_engine_load_to_check(rr_engine *e, const char *rules_path, char *err, size_t errlen) {
+  err[0] = '\0';
+  if (set_rules_path(e, rules_path) != 0) {
+    snprintf(err, errlen, "out of memory");
+    return NULL;
+  }
+  return load_state(e, 1, 1, err, errlen);
+}
+
+int rr_engine_load(rr_engine *e, const char *rules_path) {
+  rr_lua_close(e->L0);
+  e->L0 = NULL;
+  if (set_rules_path(e, rules_path) != 0) return RR_ENOMEM;
+  e->L0 = load_state(e, 0, 0, e->err, sizeof e->err);
   if (!e->L0) return RR_ERULES;
   rr_luactx *ctx = rr_luactx_get(e->L0);
   lua_getfield(e->L0, LUA_REGISTRYINDEX, "rulerun.rules");
@@ -188,11 +299,29 @@ int rr_engine_load(rr_engine *e, const char *rules_path) {
 typedef struct doc_result {
   rr_batch batch;
   rr_buf msgs;          /* failure lines, each ending in '\n' */
+  rr_buf keys;          /* for each failure line, what makes it the same error in another
+                           document (the line without the document's name; "" for a file's
+                           own problem), each ending in '\n' */
+  rr_buf prints;        /* print() lines of the rules, each ending in '\n' */
+  unsigned char *rule_empty;   /* per rule: it ran and emitted nothing */
+  char *rel;            /* the document's name */
   int failed;
   size_t bytes;
 } doc_result;
 
-static void result_msg(doc_result *r, const char *fmt, ...) {
+static void result_free(doc_result *r) {
+  rr_batch_free(&r->batch);
+  rr_buf_free(&r->msgs);
+  rr_buf_free(&r->keys);
+  rr_buf_free(&r->prints);
+  free(r->rule_empty);
+  free(r->rel);
+}
+
+/* A failure line; grouped (a rule's error): the same text after the
+ * document's name in another document is the same error. */
+static void result_fail(doc_result *r, int grouped, const char *fmt, ...) RR_PRINTF(3, 4);
+static void result_fail(doc_result *r, int grouped, const char *fmt, ...) {
   char line[2048];
   va_list ap;
   va_start(ap, fmt);
@@ -200,35 +329,43 @@ static void result_msg(doc_result *r, const char *fmt, ...) {
   va_end(ap);
   if (n < 0) return;
   if ((size_t)n >= sizeof line) n = sizeof line - 1;
+  for (int i = 0; i < n; i++)
+    if (line[i] == '\n') line[i] = ' ';
   rr_buf_add(&r->msgs, line, (size_t)n);
   rr_buf_add(&r->msgs, "\n", 1);
+  size_t skip = r->rel ? strlen(r->rel) + 2 : 0;
+  if (grouped && skip <= (size_t)n) rr_buf_add(&r->keys, line + skip, (size_t)n - skip);
+  rr_buf_add(&r->keys, "\n", 1);
   r->failed = 1;
 }
 
-/* Message handler for rules: puts the rule file's line in front of errors
- * raised where Lua cannot say it (C functions such as emit). */
-static int rule_msgh(lua_State *L) {
-  const char *rules = lua_tostring(L, lua_upvalueindex(1));
-  const char *msg = lua_tostring(L, 1);
-  if (!msg) {
-    rr_lua_traceback(L);
-    return 1;
+/* Length of a "file:line: " location at the start of msg, 0 if none. */
+static size_t location_prefix(const char *msg) {
+  const char *p = msg;
+  while (*p && *p != ':' && *p != '\n') p++;
+  if (*p != ':' || p == msg || p[1] < '0' || p[1] > '9') return 0;
+  p++;
+  while (*p >= '0' && *p <= '9') p++;
+  if (p[0] != ':' || p[1] != ' ') return 0;
+  return (size_t)(p + 2 - msg);
+}
+
+#define RR_EXPLAIN_DOC "rulerun.explain.doc"
+
+/* explain: the document's text and furniture, kept after its rules (the
+ * document itself is detached). */
+static void keep_for_explain(lua_State *L, int docidx) {
+  lua_createtable(L, 0, 2);
+  lua_getfield(L, docidx, "text");
+  lua_setfield(L, -2, "text");
+  lua_getfield(L, docidx, "furniture");
+  lua_pushvalue(L, docidx);
+  if (lua_pcall(L, 1, 1, 0) != LUA_OK) {   /* out of memory: no furniture shown */
+    lua_pop(L, 1);
+    lua_newtable(L);
   }
-  lua_Debug ar;
-  for (int level = 1; lua_getstack(L, level, &ar); level++) {
-    lua_getinfo(L, "Sl", &ar);
-    if (ar.source[0] == '@' && strcmp(ar.source + 1, rules) == 0 && ar.currentline > 0) {
-      char where[512];
-      snprintf(where, sizeof where, "%s:%d:", ar.short_src, ar.currentline);
-      if (strncmp(msg, where, strlen(where)) != 0) {
-        lua_pushfstring(L, "%s %s", where, msg);
-        return 1;
-      }
-      break;
-    }
-  }
-  lua_pushvalue(L, 1);
-  return 1;
+  lua_setfield(L, -2, "furniture");
+  lua_setfield(L, LUA_REGISTRYINDEX, RR_EXPLAIN_DOC);
 }
 
 /* Runs every rule of state L on doc, filling r.  Rows of a rule that fails are dropped. */
@@ -243,11 +380,21 @@ static void run_rules(rr_engine *e, lua_State *L, rr_document *doc, doc_result *
   rr_guard_reset(L);
   ctx->batch = &r->batch;
   ctx->doc_path = doc->path;
+  ctx->doc = doc;
+  if (ctx->trace) rr_trace_begin(L);
   size_t nrules = lua_rawlen(L, base + 1);
+  ctx->prints = &r->prints;
+  r->rule_empty = calloc(nrules ? nrules : 1, 1);
   for (size_t i = 1; i <= nrules; i++) {
     double t0 = ctx->prof.on ? rr_now() : 0;
     rr_batch_mark(&r->batch);
     lua_rawgeti(L, base + 1, (lua_Integer)i);                /* the rule record */
+    lua_getfield(L, -1, "name");
+    ctx->rule_name = lua_tostring(L, -1);                    /* held by the rule record */
+    lua_getfield(L, -2, "line");
+    ctx->rule_line = (int)lua_tointeger(L, -1);
+    ctx->trace_from = 0;
+    lua_pop(L, 2);
     lua_getfield(L, -1, "fn");
     lua_pushvalue(L, base + 3);
     int rc = lua_pcall(L, 1, 0, base + 2);
@@ -265,24 +412,36 @@ static void run_rules(rr_engine *e, lua_State *L, rr_document *doc, doc_result *
       lua_getfield(L, base + 4, "name");
       lua_getfield(L, base + 4, "source");
       lua_getfield(L, base + 4, "line");
-      result_msg(r, "%s: rule '%s' (%s:%d): %s%s", doc->path, lua_tostring(L, -3),
-                 lua_tostring(L, -2), (int)lua_tointeger(L, -1), msg,
-                 g->stop == RR_STOP_BUDGET && i < nrules ? " (the document's later rules were not run)" : "");
+      const char *later = g->stop == RR_STOP_BUDGET && i < nrules ? " (the document's later rules were not run)" : "";
+      size_t loc = location_prefix(msg);
+      if (loc)   /* "a.txt: rules.lua:12: rule 'risks': attempt to ..." */
+        result_fail(r, 1, "%s: %.*s rule '%s': %s%s", doc->path, (int)loc - 1, msg, lua_tostring(L, -3),
+                    msg + loc, later);
+      else       /* no line to name: the rule's own */
+        result_fail(r, 1, "%s: rule '%s' (%s:%d): %s%s", doc->path, lua_tostring(L, -3),
+                    lua_tostring(L, -2), (int)lua_tointeger(L, -1), msg, later);
       rr_batch_rollback(&r->batch);
       if (rc == LUA_ERRMEM) lua_gc(L, LUA_GCCOLLECT);   /* give the next rule its memory back */
+    } else if (r->rule_empty) {
+      size_t added = 0;
+      for (size_t t = 0; t < r->batch.ntables; t++) added += r->batch.rows[t] - r->batch.mark_rows[t];
+      r->rule_empty[i - 1] = added == 0;
     }
     lua_settop(L, base + 3);
     if (ctx->prof.on && i <= ctx->prof.nrules) ctx->prof.rule[i - 1] += rr_now() - t0;
     if (g->stop) break;        /* the budget is the document's: later rules get none */
   }
+  if (ctx->trace_rows) keep_for_explain(L, base + 3);
   ctx->batch = NULL;
   ctx->doc_path = NULL;
+  ctx->prints = NULL;
+  ctx->doc = NULL;
+  ctx->rule_name = NULL;
   rr_document_detach(L, base + 3);
   lua_settop(L, base);
 }
 
-/* Reads the whole file; NULL with errno set on failure. */
-static char *read_file(const char *path, size_t *len) {
+char *rr_read_file(const char *path, size_t *len) {
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return NULL;
   struct stat st;
@@ -324,13 +483,14 @@ static char *read_file(const char *path, size_t *len) {
 static void process(rr_engine *e, lua_State *L, const char *path, const char *rel,
                     const char *bytes, size_t nbytes, doc_result *r) {
   rr_batch_init(&r->batch, (size_t)e->ntables);
+  if (!r->rel) r->rel = strdup(rel);
   rr_profile *prof = &rr_luactx_get(L)->prof;
   double t0 = prof->on ? rr_now() : 0;
   char *owned = NULL;
   if (!bytes) {
-    owned = read_file(path, &nbytes);
+    owned = rr_read_file(path, &nbytes);
     if (!owned) {
-      result_msg(r, "%s: cannot read: %s, skipped", rel, strerror(errno));
+      result_fail(r, 0, "%s: cannot read: %s, skipped", rel, strerror(errno));
       return;
     }
     bytes = owned;
@@ -347,15 +507,15 @@ static void process(rr_engine *e, lua_State *L, const char *path, const char *re
     rr_document doc = {rel, dec.utf8, dec.len, dec.text};
     run_rules(e, L, &doc, r);
   } else if (rc == RR_DECODE_EBINARY) {
-    result_msg(r, "%s: binary file, skipped (a NUL byte at byte %zu; UTF-16 needs a byte-order "
+    result_fail(r, 0, "%s: binary file, skipped (a NUL byte at byte %zu; UTF-16 needs a byte-order "
                "mark or --encoding UTF-16LE/UTF-16BE)", rel, dec.bad);
   } else if (rc == RR_DECODE_EBAD && dec.encoding) {
-    result_msg(r, "%s: not valid %s at byte %zu, skipped", rel, dec.encoding, dec.bad);
+    result_fail(r, 0, "%s: not valid %s at byte %zu, skipped", rel, dec.encoding, dec.bad);
   } else if (rc == RR_DECODE_EBAD) {
-    result_msg(r, "%s: neither UTF-8 (bad byte at %zu) nor GB18030 (bad byte at %zu), skipped; "
+    result_fail(r, 0, "%s: neither UTF-8 (bad byte at %zu) nor GB18030 (bad byte at %zu), skipped; "
                "--encoding NAME reads it as NAME", rel, dec.bad, dec.legacy_bad);
   } else {
-    result_msg(r, "%s: cannot decode: %s, skipped", rel,
+    result_fail(r, 0, "%s: cannot decode: %s, skipped", rel,
                rc == RR_DECODE_ETOOBIG ? "too big" : "out of memory");
   }
   rr_decoded_free(&dec);
@@ -455,9 +615,8 @@ static void profile_report(rr_engine *e) {
   qsort(e->prof.re, e->prof.nre, sizeof *e->prof.re, by_secs);
   if (e->prof.nre) message(e, 0, "  regexes by time spent matching (part of the rules' time):");
   for (size_t i = 0; i < e->prof.nre && i < 15; i++) {
-    const char *pat = strchr(e->prof.re[i].pattern, '/');   /* the cache key is flags/pattern */
     char shown[160];
-    printable(shown, sizeof shown, pat ? pat + 1 : e->prof.re[i].pattern);
+    printable(shown, sizeof shown, e->prof.re[i].pattern);
     snprintf(line, sizeof line, "  %8.3f s %9.0f calls  %s", e->prof.re[i].secs, e->prof.re[i].calls, shown);
     message(e, 0, line);
   }
@@ -480,6 +639,12 @@ typedef struct run {
   int flushing;
   int write_failed;
   double start, last_progress;
+  const char *const *paths;   /* the roots, for the counting walk */
+  size_t npaths;
+  _Atomic size_t counted;     /* the counting walk: documents found so far */
+  _Atomic int count_done, count_stop;
+  pthread_t counter;
+  int counting;
 } run;
 
 typedef struct worker {
@@ -488,33 +653,268 @@ typedef struct worker {
   pthread_t th;
 } worker;
 
+/* "1 file", "3 files" */
+static const char *plural(size_t n, const char *one, const char *many) { return n == 1 ? one : many; }
+
+/* ---- progress ------------------------------------------------------------ */
+
+/* The counting walk (progress on a terminal): a second walker over the
+ * same roots that only counts, so that the progress line can say how far
+ * the run is and how long it has left.  It stops when the run ends. */
+static void *count_inputs(void *arg) {
+  run *ru = arg;
+  char err[256];
+  rr_walker *w = rr_walker_new(ru->paths, ru->npaths, ru->e->glob, err, sizeof err);
+  rr_input in;
+  int got = 0;
+  while (w && !atomic_load(&ru->count_stop) && (got = rr_walker_next(w, &in, err, sizeof err)) > 0) {
+    free(in.path);
+    free(in.rel);
+    free(in.problem);
+    atomic_fetch_add(&ru->counted, 1);
+  }
+  if (w && got == 0) atomic_store(&ru->count_done, 1);
+  rr_walker_free(w);
+  return NULL;
+}
+
+static void human_duration(double s, char *buf, size_t n) {
+  if (s < 90) snprintf(buf, n, "%.0f s", s);
+  else if (s < 5400) snprintf(buf, n, "%.0f min", s / 60);
+  else snprintf(buf, n, "%.1f h", s / 3600);
+}
+
+/* The progress line after done documents (at most five a second). */
+static void progress(run *ru, size_t done) {
+  rr_engine *e = ru->e;
+  double t = rr_now(), spent = t - ru->start;
+  if (spent < 1.0 || t - ru->last_progress < 0.2) return;
+  char line[200], took[32];
+  human_duration(spent, took, sizeof took);
+  if (atomic_load(&ru->count_done) && atomic_load(&ru->counted) >= done) {
+    size_t total = atomic_load(&ru->counted);
+    char left[32];
+    human_duration(spent * (double)(total - done) / (double)done, left, sizeof left);
+    snprintf(line, sizeof line, "rulerun: %zu of %zu files (%.0f%%), %.0f MB, %s, about %s left", done,
+             total, 100.0 * (double)done / (double)(total ? total : 1), e->stats.bytes / 1e6, took, left);
+  } else {
+    snprintf(line, sizeof line, "rulerun: %zu %s, %.0f MB, %s", done, plural(done, "file", "files"),
+             e->stats.bytes / 1e6, took);
+  }
+  message(e, 1, line);
+  ru->last_progress = t;
+}
+
+/* ---- the yield: what each rule and document gave ------------------------ */
+
+static void yield_free(rr_engine *e) {
+  for (size_t i = 0; i < e->yield.nrules; i++) free(e->yield.rule_names[i]);
+  free(e->yield.rule_names);
+  free(e->yield.rule_empty);
+  for (size_t i = 0; i < e->yield.nempty_names; i++) free(e->yield.empty_names[i]);
+  for (size_t i = 0; i < e->yield.ngroups; i++) {
+    free(e->yield.groups[i].key);
+    for (int k = 0; k < 3; k++) free(e->yield.groups[i].docs[k]);
+  }
+  free(e->yield.groups);
+  if (e->yield.file) fclose(e->yield.file);
+  if (e->yield.file_tmp) unlink(e->yield.file_tmp);
+  free(e->yield.file_tmp);
+  memset(&e->yield, 0, sizeof e->yield);
+}
+
+/* Writes fields as one CSV line of the --yield file. */
+static void yield_line(rr_engine *e, const char *const *fields, size_t n) {
+  rr_buf b = {0};
+  for (size_t i = 0; i < n; i++) {
+    if (i) rr_buf_add(&b, ",", 1);
+    rr_csv_field(&b, fields[i], strlen(fields[i]), 0);
+  }
+  rr_buf_add(&b, "\n", 1);
+  if (b.s) fwrite(b.s, 1, b.len, e->yield.file);
+  rr_buf_free(&b);
+}
+
+/* The run's yield counters (the rule names from state L), and the --yield
+ * file's temp with its header.  -1 with the message in err. */
+static int yield_start(rr_engine *e, lua_State *L) {
+  yield_free(e);
+  lua_getfield(L, LUA_REGISTRYINDEX, "rulerun.rules");
+  size_t n = lua_istable(L, -1) ? lua_rawlen(L, -1) : 0;
+  e->yield.rule_names = calloc(n ? n : 1, sizeof *e->yield.rule_names);
+  e->yield.rule_empty = calloc(n ? n : 1, sizeof *e->yield.rule_empty);
+  if (!e->yield.rule_names || !e->yield.rule_empty) {
+    lua_pop(L, 1);
+    set_error(e, "out of memory");
+    return -1;
+  }
+  for (size_t i = 0; i < n; i++) {
+    lua_rawgeti(L, -1, (lua_Integer)i + 1);
+    lua_getfield(L, -1, "name");
+    e->yield.rule_names[i] = strdup(lua_tostring(L, -1));
+    lua_pop(L, 2);
+    if (!e->yield.rule_names[i]) break;
+    e->yield.nrules++;
+  }
+  lua_pop(L, 1);
+  if (e->yield.nrules != n) {
+    set_error(e, "out of memory");
+    return -1;
+  }
+  if (!e->opt.yield_path) return 0;
+  size_t k = strlen(e->opt.yield_path);
+  if (!(e->yield.file_tmp = malloc(k + 16))) {
+    set_error(e, "out of memory");
+    return -1;
+  }
+  snprintf(e->yield.file_tmp, k + 16, "%s.tmp%ld", e->opt.yield_path, (long)getpid());
+  if (!(e->yield.file = fopen(e->yield.file_tmp, "w"))) {
+    set_error(e, "%s: cannot write: %s", e->opt.yield_path, strerror(errno));
+    free(e->yield.file_tmp);
+    e->yield.file_tmp = NULL;
+    return -1;
+  }
+  const char **h = calloc((size_t)e->ntables + 3, sizeof *h);
+  if (!h) {
+    set_error(e, "out of memory");
+    return -1;
+  }
+  h[0] = "file";
+  for (int i = 0; i < e->ntables; i++) h[i + 1] = e->table_names[i];
+  h[e->ntables + 1] = "rules_without_rows";
+  h[e->ntables + 2] = "error";
+  yield_line(e, h, (size_t)e->ntables + 3);
+  free(h);
+  return 0;
+}
+
+/* The --yield line of one document. */
+static void yield_document(rr_engine *e, const doc_result *r) {
+  size_t n = (size_t)e->ntables + 3;
+  const char **f = calloc(n, sizeof *f);
+  char *nums = malloc((size_t)e->ntables * 24 + 1);
+  rr_buf empty = {0}, err = {0};
+  if (f && nums) {
+    f[0] = r->rel ? r->rel : "";
+    for (int i = 0; i < e->ntables; i++) {
+      char *num = nums + (size_t)i * 24;
+      snprintf(num, 24, "%zu", (size_t)i < r->batch.ntables ? r->batch.rows[i] : 0);
+      f[i + 1] = num;
+    }
+    for (size_t i = 0; r->rule_empty && i < e->yield.nrules; i++) {
+      if (!r->rule_empty[i]) continue;
+      if (empty.len) rr_buf_add(&empty, ";", 1);
+      rr_buf_add(&empty, e->yield.rule_names[i], strlen(e->yield.rule_names[i]));
+    }
+    rr_buf_add(&empty, "", 1);
+    if (r->msgs.len) rr_buf_add(&err, r->msgs.s, r->msgs.len - 1);   /* without the last newline */
+    rr_buf_add(&err, "", 1);
+    f[e->ntables + 1] = empty.s ? empty.s : "";
+    f[e->ntables + 2] = err.s ? err.s : "";
+    yield_line(e, f, n);
+  }
+  free(f);
+  free(nums);
+  rr_buf_free(&empty);
+  rr_buf_free(&err);
+}
+
+/* Renames the --yield file into place (0), or -1 with the message in err. */
+static int yield_commit(rr_engine *e) {
+  if (!e->yield.file) return 0;
+  int bad = ferror(e->yield.file);
+  bad |= fclose(e->yield.file) != 0;
+  e->yield.file = NULL;
+  if (bad || rename(e->yield.file_tmp, e->opt.yield_path) != 0) {
+    set_error(e, "%s: write failed", e->opt.yield_path);
+    return -1;
+  }
+  free(e->yield.file_tmp);
+  e->yield.file_tmp = NULL;
+  return 0;
+}
+
+/* A rule error seen again: counted, not told again.  Returns whether key
+ * was seen before (1), or is new (0, remembered when there is room). */
+static int seen_error(rr_engine *e, const char *key, size_t len, const char *doc) {
+  for (size_t i = 0; i < e->yield.ngroups; i++) {
+    struct err_group *g = &e->yield.groups[i];
+    if (strlen(g->key) == len && memcmp(g->key, key, len) == 0) {
+      if (g->count < 3 && doc) g->docs[g->count] = strdup(doc);
+      g->count++;
+      return 1;
+    }
+  }
+  if (e->yield.ngroups < MAX_GROUPS) {
+    struct err_group *g = realloc(e->yield.groups, (e->yield.ngroups + 1) * sizeof *g);
+    if (g) {
+      e->yield.groups = g;
+      g += e->yield.ngroups;
+      memset(g, 0, sizeof *g);
+      if ((g->key = strndup(key, len)) != NULL) {
+        g->docs[0] = doc ? strdup(doc) : NULL;
+        g->count = 1;
+        e->yield.ngroups++;
+      }
+    }
+  }
+  return 0;
+}
+
+/* At the end: the errors that were told once for several documents. */
+static void report_repeats(rr_engine *e) {
+  for (size_t i = 0; i < e->yield.ngroups; i++) {
+    const struct err_group *g = &e->yield.groups[i];
+    if (g->count < 2) continue;
+    char line[1600];
+    int n = snprintf(line, sizeof line, "rulerun: %zu documents failed with: %.900s (", g->count, g->key);
+    for (int k = 0; k < 3 && k < (int)g->count && n > 0 && (size_t)n < sizeof line; k++)
+      n += snprintf(line + n, sizeof line - (size_t)n, "%s%s", k ? ", " : "", g->docs[k] ? g->docs[k] : "?");
+    if (n > 0 && (size_t)n < sizeof line)
+      snprintf(line + n, sizeof line - (size_t)n, "%s)", g->count > 3 ? ", ..." : "");
+    message(e, 0, line);
+  }
+}
+
+/* The print() lines of a document's rules, as messages. */
+static void deliver_prints(rr_engine *e, rr_buf *prints) {
+  if (!prints->s) return;
+  for (char *line = prints->s, *end = line + prints->len; line < end;) {
+    char *nl = memchr(line, '\n', (size_t)(end - line));
+    *nl = '\0';
+    message(e, 0, line);
+    line = nl + 1;
+  }
+}
+
 static void deliver(run *ru, size_t idx, doc_result *r) {
   rr_engine *e = ru->e;
-  if (r->msgs.len) {
-    char *s = r->msgs.s;
-    s[r->msgs.len - 1] = '\0';
-    for (char *line = s, *nl; line; line = nl) {
-      nl = strchr(line, '\n');
-      if (nl) *nl++ = '\0';
-      message(e, 0, line);
-    }
+  deliver_prints(e, &r->prints);
+  for (char *line = r->msgs.s, *end = line ? line + r->msgs.len : NULL, *key = r->keys.s; line && line < end;) {
+    char *nl = memchr(line, '\n', (size_t)(end - line)), *knl = key ? strchr(key, '\n') : NULL;
+    *nl = '\0';
+    size_t klen = knl ? (size_t)(knl - key) : 0;
+    if (!klen || !seen_error(e, key, klen, r->rel)) message(e, 0, line);
+    *nl = '\n';
+    line = nl + 1;
+    key = knl ? knl + 1 : NULL;
   }
   e->stats.files++;
   e->stats.bytes += r->bytes;
   if (r->failed) e->stats.failed++;
-  if (!ru->write_failed && rr_sink_write(ru->sink, &r->batch) != 0) ru->write_failed = 1;
-  if (e->opt.progress) {
-    double t = rr_now();
-    if (t - ru->start > 1.0 && t - ru->last_progress > 0.2) {
-      char line[128];
-      snprintf(line, sizeof line, "rulerun: %zu files, %.0f MB, %.0f s", idx + 1, e->stats.bytes / 1e6,
-               t - ru->start);
-      message(e, 1, line);
-      ru->last_progress = t;
-    }
+  size_t rows = 0;
+  for (size_t i = 0; i < r->batch.ntables; i++) rows += r->batch.rows[i];
+  for (size_t i = 0; r->rule_empty && i < e->yield.nrules; i++) e->yield.rule_empty[i] += r->rule_empty[i];
+  if (!rows && !r->failed) {
+    e->yield.empty_docs++;
+    if (e->yield.nempty_names < YIELD_NAMES && r->rel &&
+        (e->yield.empty_names[e->yield.nempty_names] = strdup(r->rel)) != NULL)
+      e->yield.nempty_names++;
   }
-  rr_batch_free(&r->batch);
-  rr_buf_free(&r->msgs);
+  if (e->yield.file) yield_document(e, r);
+  if (!ru->write_failed && rr_sink_write(ru->sink, &r->batch) != 0) ru->write_failed = 1;
+  if (e->opt.progress) progress(ru, idx + 1);
+  result_free(r);
   free(r);
 }
 
@@ -559,15 +959,15 @@ static void *work(void *arg) {
     pthread_mutex_unlock(&ru->mu);
     doc_result *r = calloc(1, sizeof *r);
     if (!r) abort();   /* nothing sensible is left to do without memory for a result */
+    r->rel = in.rel;   /* the result's now */
     if (in.problem) {
       rr_batch_init(&r->batch, (size_t)ru->e->ntables);
-      result_msg(r, "%s: %s", in.rel, in.problem);
+      result_fail(r, 0, "%s: %s", in.rel, in.problem);
     } else {
       process(ru->e, w->L, in.path, in.rel, NULL, 0, r);
     }
     submit(ru, idx, r);
     free(in.path);     /* the result holds its own copies of messages; rows carry no path */
-    free(in.rel);
     free(in.problem);
   }
   return NULL;
@@ -592,13 +992,28 @@ int rr_engine_run(rr_engine *e, const char *const *paths, size_t npaths) {
   ru.total = SIZE_MAX;
   ru.walker = rr_walker_new(paths, npaths, e->glob, e->err, sizeof e->err);
   if (!ru.walker) return RR_EINPUT;
+  if (yield_start(e, e->L0) != 0) {
+    rr_walker_free(ru.walker);
+    yield_free(e);
+    return RR_EOUTPUT;
+  }
   rr_luactx *ctx = rr_luactx_get(e->L0);
-  ru.sink = rr_sink_open(e->out_dir, ctx->tables, ctx->ntables, e->opt.excel, e->err, sizeof e->err);
+  ru.sink = rr_sink_open(e->out_dir, ctx->tables, ctx->ntables, e->opt.excel, e->opt.provenance, e->err,
+                         sizeof e->err);
   if (!ru.sink) {
     rr_walker_free(ru.walker);
+    yield_free(e);
     return RR_EOUTPUT;
   }
   int jobs = e->opt.jobs, known = rr_walker_count(ru.walker);
+  ru.paths = paths;
+  ru.npaths = npaths;
+  if (known >= 0) {
+    atomic_store(&ru.counted, (size_t)known);
+    atomic_store(&ru.count_done, 1);
+  } else if (e->opt.progress) {
+    ru.counting = pthread_create(&ru.counter, NULL, count_inputs, &ru) == 0;
+  }
   if (known >= 0 && jobs > known) jobs = known ? known : 1;   /* no idle states for a few files */
   ru.window = (size_t)jobs * 4 + 4;
   ru.slots = calloc(ru.window, sizeof *ru.slots);
@@ -614,7 +1029,7 @@ int rr_engine_run(rr_engine *e, const char *const *paths, size_t npaths) {
   int started = 0;
   for (int i = 0; i < jobs; i++) {
     ws[i].run = &ru;
-    ws[i].L = i == 0 ? e->L0 : load_state(e, e->err, sizeof e->err);
+    ws[i].L = i == 0 ? e->L0 : load_state(e, 1, 0, e->err, sizeof e->err);
     if (!ws[i].L) {
       status = RR_ERULES;
       break;
@@ -634,15 +1049,24 @@ int rr_engine_run(rr_engine *e, const char *const *paths, size_t npaths) {
   pthread_cond_destroy(&ru.cv);
   pthread_mutex_destroy(&ru.mu);
 done:
+  if (ru.counting) {
+    atomic_store(&ru.count_stop, 1);
+    pthread_join(ru.counter, NULL);
+  }
   if (e->opt.progress && e->stats.files) message(e, 1, "");
   if (status == RR_OK && ru.walk_failed) status = RR_EINPUT;
+  if (status == RR_OK && ru.total == 0 && !atomic_load(&e->cancel)) {   /* as ripgrep: say so */
+    status = RR_EINPUT;
+    set_error(e, "no report to read in %s%s (files taken from directories: %s; -g changes it); no "
+              "output was changed", paths[0], npaths > 1 ? " ..." : "", e->glob);
+  }
   if (status == RR_OK && atomic_load(&e->cancel)) {
     status = RR_ECANCELED;
     set_error(e, "interrupted after %zu documents; no output was changed", e->stats.files);
   }
   if (status == RR_OK && ru.written == ru.total && !ru.write_failed) {
     memcpy(e->table_rows, rr_sink_rows(ru.sink), (size_t)e->ntables * sizeof *e->table_rows);
-    if (rr_sink_commit(ru.sink, e->err, sizeof e->err) != 0) status = RR_EOUTPUT;
+    if (rr_sink_commit(ru.sink, e->err, sizeof e->err) != 0 || yield_commit(e) != 0) status = RR_EOUTPUT;
   } else {
     if (status == RR_OK) {
       status = RR_EOUTPUT;
@@ -657,11 +1081,149 @@ done:
   e->stats.ntables = (size_t)e->ntables;
   e->stats.table_names = (const char *const *)e->table_names;
   e->stats.table_rows = e->table_rows;
+  e->stats.nrules = e->yield.nrules;
+  e->stats.rule_names = (const char *const *)e->yield.rule_names;
+  e->stats.rule_empty = e->yield.rule_empty;
+  e->stats.empty_docs = e->yield.empty_docs;
+  e->stats.empty_names = (const char *const *)e->yield.empty_names;
+  e->stats.nempty_names = e->yield.nempty_names;
+  report_repeats(e);
+  if (e->yield.file) {         /* not committed: the run did not finish */
+    fclose(e->yield.file);
+    e->yield.file = NULL;
+    unlink(e->yield.file_tmp);
+  }
   if (e->opt.profile) profile_report(e);
   if (status == RR_OK && e->stats.failed) {
-    set_error(e, "%zu of %zu documents failed", e->stats.failed, e->stats.files);
+    set_error(e, "%zu of %zu %s failed", e->stats.failed, e->stats.files, plural(e->stats.files, "document", "documents"));
     status = RR_EDOCS;
   }
+  return status;
+}
+
+/* The data explain.lua renders: the document, its rows and marks, the
+ * tables and rules, what each rule gave. */
+static void push_explain_data(rr_engine *e, lua_State *L, const char *path, const doc_result *r) {
+  lua_createtable(L, 0, 10);
+  lua_pushstring(L, path);
+  lua_setfield(L, -2, "path");
+  lua_pushstring(L, e->rules_path);
+  lua_setfield(L, -2, "rules");
+  if (lua_getfield(L, LUA_REGISTRYINDEX, RR_EXPLAIN_DOC) == LUA_TTABLE) {
+    lua_getfield(L, -1, "text");
+    lua_setfield(L, -3, "text");
+    lua_getfield(L, -1, "furniture");
+    lua_setfield(L, -3, "furniture");
+  }
+  lua_pop(L, 1);
+  rr_trace_push(L);
+  lua_getfield(L, -1, "marks");
+  lua_setfield(L, -3, "marks");
+  lua_getfield(L, -1, "rows");
+  lua_setfield(L, -3, "rows");
+  lua_pop(L, 1);
+  rr_luactx *ctx = rr_luactx_get(L);
+  lua_createtable(L, ctx->ntables, 0);
+  for (int i = 0; i < ctx->ntables; i++) {
+    lua_createtable(L, 0, 2);
+    lua_pushstring(L, ctx->tables[i].name);
+    lua_setfield(L, -2, "name");
+    lua_createtable(L, ctx->tables[i].ncols, 0);
+    for (int c = 0; c < ctx->tables[i].ncols; c++) {
+      lua_pushstring(L, ctx->tables[i].cols[c]);
+      lua_rawseti(L, -2, c + 1);
+    }
+    lua_setfield(L, -2, "columns");
+    lua_rawseti(L, -2, i + 1);
+  }
+  lua_setfield(L, -2, "tables");
+  lua_getfield(L, LUA_REGISTRYINDEX, "rulerun.rules");
+  size_t n = lua_rawlen(L, -1);
+  lua_createtable(L, (int)n, 0);
+  for (size_t i = 0; i < n; i++) {
+    lua_createtable(L, 0, 3);
+    lua_rawgeti(L, -3, (lua_Integer)i + 1);
+    lua_getfield(L, -1, "name");
+    lua_setfield(L, -3, "name");
+    lua_getfield(L, -1, "line");
+    lua_setfield(L, -3, "line");
+    lua_pop(L, 1);
+    lua_pushboolean(L, r->rule_empty && r->rule_empty[i]);
+    lua_setfield(L, -2, "empty");
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  lua_setfield(L, -3, "rule_list");
+  lua_pop(L, 1);
+  lua_pushlstring(L, r->msgs.s ? r->msgs.s : "", r->msgs.len);
+  lua_setfield(L, -2, "errors");
+}
+
+int rr_engine_explain(rr_engine *e, const char *path, const char *format, char **out, size_t *len) {
+  *out = NULL;
+  *len = 0;
+  if (!e->L0) {
+    set_error(e, "no rules loaded");
+    return RR_EUSAGE;
+  }
+  lua_State *L = e->L0;
+  int top = lua_gettop(L);
+  rr_luactx *ctx = rr_luactx_get(L);
+  int trace = ctx->trace, rows = ctx->trace_rows;
+  ctx->trace = ctx->trace_rows = 1;
+  doc_result r;
+  memset(&r, 0, sizeof r);
+  const char *base = strrchr(path, '/');
+  lua_pushnil(L);
+  lua_setfield(L, LUA_REGISTRYINDEX, RR_EXPLAIN_DOC);
+  process(e, L, path, base ? base + 1 : path, NULL, 0, &r);
+  ctx->trace = trace;
+  ctx->trace_rows = rows;
+  int status = RR_OK;
+  if (lua_getfield(L, LUA_REGISTRYINDEX, RR_EXPLAIN_DOC) != LUA_TTABLE) {   /* not read, not decoded */
+    lua_pop(L, 1);
+    if (r.msgs.len) r.msgs.s[r.msgs.len - 1] = '\0';
+    set_error(e, "%s", r.msgs.s ? r.msgs.s : "cannot read it");
+    result_free(&r);
+    return RR_EINPUT;
+  }
+  lua_pop(L, 1);
+  lua_pushcfunction(L, rr_lua_traceback);
+  lua_getglobal(L, "require");
+  lua_pushliteral(L, "rulerun.explain");
+  if (lua_pcall(L, 1, 1, -3) != LUA_OK) {
+    set_error(e, "%s", lua_tostring(L, -1));
+    status = RR_ERULES;
+  } else {
+    lua_getfield(L, -1, "render");
+    lua_remove(L, -2);
+    push_explain_data(e, L, path, &r);
+    lua_pushstring(L, format ? format : "html");
+    if (lua_pcall(L, 2, 1, -4) != LUA_OK) {
+      char msg[1024];
+      first_line(L, msg, sizeof msg);
+      set_error(e, "explain: %s", msg);
+      status = RR_EUSAGE;
+    } else {
+      size_t n;
+      const char *s = lua_tolstring(L, -1, &n);
+      if (!s || !(*out = malloc(n + 1))) {
+        set_error(e, "out of memory");
+        status = RR_ENOMEM;
+      } else {
+        memcpy(*out, s, n + 1);
+        *len = n;
+      }
+    }
+  }
+  lua_settop(L, top);
+  lua_pushnil(L);
+  lua_setfield(L, LUA_REGISTRYINDEX, RR_EXPLAIN_DOC);
+  if (status == RR_OK && r.failed) status = RR_EDOCS;
+  if (r.failed) {
+    if (r.msgs.len) r.msgs.s[r.msgs.len - 1] = '\0';
+    set_error(e, "%s", r.msgs.s);
+  }
+  result_free(&r);
   return status;
 }
 
@@ -676,13 +1238,13 @@ int rr_engine_process(rr_engine *e, const char *name, const char *data, size_t l
   process(e, e->L0, name, name, data, len, &r);
   for (int i = 0; i < e->ntables && (size_t)i < r.batch.ntables; i++)
     if (r.batch.rows[i] && fn) fn(ud, e->table_names[i], r.batch.tables[i].s, r.batch.tables[i].len);
+  deliver_prints(e, &r.prints);
   int status = RR_OK;
   if (r.failed) {
     if (r.msgs.len) r.msgs.s[r.msgs.len - 1] = '\0';
     set_error(e, "%s", r.msgs.s ? r.msgs.s : "failed");
     status = RR_EDOCS;
   }
-  rr_batch_free(&r.batch);
-  rr_buf_free(&r.msgs);
+  result_free(&r);
   return status;
 }

@@ -137,6 +137,7 @@ static int debris_line(const char *s, size_t n) {
 }
 
 static size_t footer_end(const char *s, size_t n, size_t a, size_t plen);
+static int cmp_size(const void *x, const void *y);
 
 /* The length of the footer phrase s starts with, else 0. */
 static inline size_t footer_phrase_at(const char *s, size_t n) {
@@ -151,15 +152,14 @@ static inline size_t footer_phrase_at(const char *s, size_t n) {
 
 /* A line of footer sentences only (a running header of up to 60 bytes may
  * stand before them, a page number after): "请务必阅读…声明。本报告仅供参考。".
- * A disclaimer paragraph that merely starts like one is not furniture.
- * Every line of a document comes here: the phrases are looked for with one
- * walk over the line's start, not one memmem each. */
-static int footer_line(const char *s, size_t n) {
+ * first: where the line's first footer phrase starts (within 75 bytes).
+ * A disclaimer paragraph that merely starts like one is not furniture. */
+static int footer_line(const char *s, size_t n, size_t first) {
   if (n > 300) return 0;
-  size_t i = 0, lim = n < 60 + 15 ? n : 60 + 15;
-  while (i < lim && !footer_phrase_at(s + i, n - i)) i += utf8_step((unsigned char)s[i]);
-  if (i >= lim) return 0;
-  while (i < n) {
+  for (size_t i = 0; i < first; i++)   /* a header has no sentence: "风险提示:…;…。请务必阅读…" is text */
+    if (s[i] == ';' || s[i] == ':' || s[i] == ',' || starts(s + i, first - i, "。") || starts(s + i, first - i, "、"))
+      return 0;
+  for (size_t i = first; i < n;) {
     size_t plen = footer_phrase_at(s + i, n - i);
     if (!plen) return 0;
     i = footer_end(s, n, i, plen);
@@ -168,12 +168,26 @@ static int footer_line(const char *s, size_t n) {
   return 1;
 }
 
-typedef struct line_key { uint64_t hash; uint32_t a, b, line; } line_key;
-
-static int cmp_key(const void *x, const void *y) {
-  const line_key *p = x, *q = y;
-  if (p->hash != q->hash) return p->hash < q->hash ? -1 : 1;
-  return p->line < q->line ? -1 : p->line > q->line;
+/* Where footer phrases start in the text, sorted: one memmem pass per
+ * phrase over the whole text rather than a search on every line.  NULL
+ * with *n = 0 when there are none; *oom on a failed allocation. */
+static size_t *phrase_starts(const rr_text *t, size_t *n, int *oom) {
+  size_t *v = NULL, cap = 0;
+  *n = 0;
+  for (int k = 0; footer_phrases[k]; k++) {
+    size_t plen = strlen(footer_phrases[k]);
+    for (const char *p = t->s; (p = find(p, (size_t)(t->s + t->len - p), footer_phrases[k])); p += plen) {
+      if (*n == cap) {
+        cap = cap ? 2 * cap : 16;
+        size_t *w = realloc(v, cap * sizeof *w);
+        if (!w) { free(v); *n = 0; *oom = 1; return NULL; }
+        v = w;
+      }
+      v[(*n)++] = (size_t)(p - t->s);
+    }
+  }
+  if (*n > 1) qsort(v, *n, sizeof *v, cmp_size);
+  return v;
 }
 
 static uint64_t fnv(const char *s, size_t n) {
@@ -190,10 +204,58 @@ static int header_candidate(const char *s, size_t n) {
   return !(c == ';' || c == '!' || c == '?' || c == ',' || (n >= 3 && memcmp(s + n - 3, "。", 3) == 0));
 }
 
+/* A candidate line for a running header, and the group of equal lines it
+ * belongs to (the first candidate with its text). */
+typedef struct line_key { uint32_t a, b, line, group; } line_key;
+typedef struct line_group { uint32_t first, apart, last_line; } line_group;
+
+/* Running headers: candidates grouped by their text through an open-address
+ * table of hashes (no sort); a group repeated on REPEAT_MIN pages or more,
+ * apart (not a run of equal lines), is furniture. */
+static void running_headers(const rr_text *t, line_key *keys, size_t nkeys, spans *out) {
+  size_t cap = 16;
+  while (cap < 2 * nkeys) cap *= 2;
+  uint32_t *slot = calloc(cap, sizeof *slot);           /* group index + 1, 0 when empty */
+  uint64_t *slot_hash = malloc(cap * sizeof *slot_hash);
+  line_group *groups = malloc((nkeys ? nkeys : 1) * sizeof *groups);
+  if (!slot || !slot_hash || !groups) { out->oom = 1; goto done; }
+  uint32_t ngroups = 0;
+  for (size_t k = 0; k < nkeys; k++) {
+    const char *s = t->s + keys[k].a;
+    size_t n = keys[k].b - keys[k].a;
+    uint64_t h = fnv(s, n);
+    size_t i = (size_t)h & (cap - 1);
+    for (;; i = (i + 1) & (cap - 1)) {
+      if (!slot[i]) {
+        groups[ngroups] = (line_group){(uint32_t)k, 1, keys[k].line};
+        slot[i] = ++ngroups;
+        slot_hash[i] = h;
+        keys[k].group = ngroups - 1;
+        break;
+      }
+      line_group *g = &groups[slot[i] - 1];
+      const line_key *f = &keys[g->first];
+      if (slot_hash[i] == h && f->b - f->a == n && memcmp(t->s + f->a, s, n) == 0) {
+        g->apart += keys[k].line > g->last_line + 2;
+        g->last_line = keys[k].line;
+        keys[k].group = slot[i] - 1;
+        break;
+      }
+    }
+  }
+  for (size_t k = 0; k < nkeys; k++)
+    if (groups[keys[k].group].apart >= REPEAT_MIN) add_span(out, keys[k].a, keys[k].b);
+done:
+  free(slot);
+  free(slot_hash);
+  free(groups);
+}
+
 static void line_furniture(const rr_text *t, spans *out) {
   line_key *keys = NULL;
-  size_t nkeys = 0;
+  size_t nkeys = 0, nphrases = 0, next_phrase = 0;
   if (t->nlines) keys = malloc(t->nlines * sizeof *keys);
+  size_t *phrase = phrase_starts(t, &nphrases, &out->oom);
   for (size_t i = 0; i < t->nlines; i++) {
     size_t a = t->lines[i], b = t->lines[i + 1] - 1;
     if (b > t->len) b = t->len;
@@ -203,26 +265,18 @@ static void line_furniture(const rr_text *t, spans *out) {
     if (a == b) continue;
     const char *s = t->s + a;
     size_t n = b - a;
-    if (footer_line(s, n) || page_number_line(s, n) || toc_line(s, n) || debris_line(s, n)) {
+    while (next_phrase < nphrases && phrase[next_phrase] < a) next_phrase++;
+    int footer = next_phrase < nphrases && phrase[next_phrase] < a + (n < 60 + 15 ? n : 60 + 15) &&
+                 footer_line(s, n, phrase[next_phrase] - a);
+    if (footer || page_number_line(s, n) || toc_line(s, n) || debris_line(s, n)) {
       add_span(out, a, b);
     } else if (keys && header_candidate(s, n)) {
-      line_key k = {fnv(s, n), (uint32_t)a, (uint32_t)b, (uint32_t)i};
+      line_key k = {(uint32_t)a, (uint32_t)b, (uint32_t)i, 0};
       keys[nkeys++] = k;
     }
   }
-  if (!keys) return;
-  qsort(keys, nkeys, sizeof *keys, cmp_key);
-  for (size_t g = 0; g < nkeys;) {
-    size_t e = g + 1;
-    while (e < nkeys && keys[e].hash == keys[g].hash) e++;
-    /* repeated, and apart (not a run of equal lines): on several pages */
-    size_t apart = 1;
-    for (size_t k = g + 1; k < e; k++) apart += keys[k].line > keys[k - 1].line + 2;
-    if (apart >= REPEAT_MIN && keys[g].b - keys[g].a == keys[e - 1].b - keys[e - 1].a &&
-        memcmp(t->s + keys[g].a, t->s + keys[e - 1].a, keys[g].b - keys[g].a) == 0)
-      for (size_t k = g; k < e; k++) add_span(out, keys[k].a, keys[k].b);
-    g = e;
-  }
+  free(phrase);
+  if (keys) running_headers(t, keys, nkeys, out);
   free(keys);
 }
 

@@ -339,11 +339,14 @@ static const char *const NAME_COLS[] = {"name", "名称", "简称", "公司", "�
 static const char *const CODE_COLS[] = {"code", "代码", "证券代码", "股票代码", "ticker", NULL};
 static const char *const ALIAS_COLS[] = {"aliases", "alias", "别名", NULL};
 
+static const char *const LOAD_OPTIONS[] = {"name", "code", "aliases", "sep", NULL};
+
 /* gazetteer.load(path [, opts]): the first row is the header; a relative
  * path is taken from the rule file's directory. */
 static int gaz_load(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
   int opts = lua_istable(L, 2) ? 2 : 0;
+  if (opts) rr_check_options(L, opts, "gazetteer.load", LOAD_OPTIONS, 0);
   lua_settop(L, 2);
   if (path[0] != '/' && lua_getfield(L, LUA_REGISTRYINDEX, "rulerun.rules_dir") == LUA_TSTRING)
     lua_pushfstring(L, "%s/%s", lua_tostring(L, -1), path);
@@ -435,6 +438,7 @@ static int gaz_find(lua_State *L) {
     lua_pushstring(L, entry_code(g, e));
     lua_setfield(L, -2, "code");
     lua_pushlstring(L, s + v[i].start, v[i].end - v[i].start);
+    if (is_doc) rr_trace_span(L, -1, v[i].start, v[i].end);
     lua_setfield(L, -2, "text");
     lua_pushinteger(L, (lua_Integer)v[i].start + 1);
     lua_setfield(L, -2, "first");
@@ -488,5 +492,9 @@ int luaopen_rulerun_gazetteer(lua_State *L) {
   }
   lua_pop(L, 1);
   luaL_newlib(L, gaz_funcs);
+  lua_createtable(L, 0, 1);           /* OPTIONS: each function's option keys (rulerun.options) */
+  rr_push_names(L, LOAD_OPTIONS);
+  lua_setfield(L, -2, "load");
+  lua_setfield(L, -2, "OPTIONS");
   return 1;
 }

@@ -207,6 +207,7 @@ lua_State *rr_lua_newstate(const char *stdlib_dir, const char *rules_dir, int ex
     free(g);
     return NULL;
   }
+  memset(lua_getextraspace(L), 0, LUA_EXTRASPACE);   /* Lua leaves it as it found it: rr_luactx_get uses it */
   lua_atpanic(L, panic);
   static const luaL_Reg libs[] = {
     {LUA_GNAME, luaopen_base}, {LUA_LOADLIBNAME, luaopen_package},
@@ -226,6 +227,7 @@ lua_State *rr_lua_newstate(const char *stdlib_dir, const char *rules_dir, int ex
   lua_getglobal(L, "load");
   lua_pushcclosure(L, safe_load, 1);
   lua_setglobal(L, "load");
+  lua_register(L, "print", rr_lua_print);
   lua_getglobal(L, LUA_LOADLIBNAME);
   luaL_Buffer b;
   luaL_buffinit(L, &b);
@@ -246,6 +248,7 @@ lua_State *rr_lua_newstate(const char *stdlib_dir, const char *rules_dir, int ex
     {"rulerun.re", luaopen_rulerun_re}, {"rulerun.document", luaopen_rulerun_document},
     {"rulerun.section", luaopen_rulerun_section}, {"rulerun.core", luaopen_rulerun_core},
     {"rulerun.tables", luaopen_rulerun_tables}, {"rulerun.gazetteer", luaopen_rulerun_gazetteer},
+    {"rulerun.keys", luaopen_rulerun_keys},
     {NULL, NULL}};
   for (const luaL_Reg *m = mods; m->name; m++) {
     lua_pushcfunction(L, m->func);
@@ -277,6 +280,13 @@ static int has_stdlib(const char *dir) {
   char p[PATH_MAX];
   struct stat st;
   return dir && snprintf(p, sizeof p, "%s/rulerun.lua", dir) < (int)sizeof p && stat(p, &st) == 0;
+}
+
+void rr_stdlib_searched(const char *explicit_dir, char *buf, size_t n) {
+  const char *env = getenv("RULERUN_STDLIB");
+  if (explicit_dir) snprintf(buf, n, "%s (--stdlib)", explicit_dir);
+  else if (env && *env) snprintf(buf, n, "%s ($RULERUN_STDLIB)", env);
+  else snprintf(buf, n, "%s, %s and beside the binary in ../share/rulerun/lua", RR_INSTALL_STDLIB, RR_SOURCE_STDLIB);
 }
 
 const char *rr_find_stdlib(const char *explicit_dir) {

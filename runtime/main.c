@@ -1,4 +1,5 @@
-/* main.c - the rulerun command: parse arguments, run the engine, map status to exit code. */
+/* main.c - the rulerun command: parse arguments, run the engine, map status to exit code.
+ * The subcommands (check, test, explain) are in cli_*.c; what they share is here (cli.h). */
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -7,10 +8,21 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "rulerun.h"
+#include "cli.h"
 
 static const char usage_text[] =
   "usage: rulerun [options] RULES.lua PATH...\n"
+  "       rulerun check RULES.lua\n"
+  "                     the rule file's mistakes as file:line:col, without\n"
+  "                     reports: syntax, tables and columns, rr.* and method\n"
+  "                     names, option keys, regexes (exit 1 when any)\n"
+  "       rulerun test [options] RULES.lua PATH... EXPECTED_DIR\n"
+  "                     run, then score each table against EXPECTED_DIR/<table>.csv:\n"
+  "                     precision, recall, F1, the missing and unexpected rows\n"
+  "                     (--min-f1 X, default 1; exit 0 when every table passes)\n"
+  "       rulerun explain [options] RULES.lua REPORT [-o page.html] [--format html|text]\n"
+  "                     one report with the source of every row: an HTML page\n"
+  "                     (-o FILE) or the lines with row markers (text, stdout)\n"
   "\n"
   "Runs the Lua rule file RULES.lua over the reports in PATH (files, or\n"
   "directories walked recursively) and writes one CSV per table the rules\n"
@@ -37,6 +49,13 @@ static const char usage_text[] =
   "                     are stopped (default 1000000000: seconds of a tight\n"
   "                     loop; 0: no limit)\n"
   "      --max-memory MB  memory one worker's Lua state may hold (default 1024)\n"
+  "      --provenance   add _rule, _line and _offset columns to every table: the\n"
+  "                     rule that emitted the row, its line in the rule file, and\n"
+  "                     the byte offset in the report where the row was found\n"
+  "      --yield FILE   write FILE, a CSV with one line per document: its rows\n"
+  "                     per table, the rules that emitted nothing for it, its error\n"
+  "      --watch        run (or test) again each time the rule file, the stdlib\n"
+  "                     or a report changes; print rows per table and the change\n"
   "  -q, --quiet        no summary at the end\n"
   "      --no-progress  no progress line, even on a terminal\n"
   "  -h, --help         this help\n"
@@ -60,7 +79,7 @@ static const char usage_text[] =
   "\n"
   "Rule files and the Lua API: docs/RULES.md.\n";
 
-static void usage_error(const char *fmt, const char *arg) {
+void cli_usage_error(const char *fmt, const char *arg) {
   fprintf(stderr, "rulerun: ");
   fprintf(stderr, fmt, arg);
   fprintf(stderr, "\nTry 'rulerun --help'.\n");
@@ -80,6 +99,83 @@ static long long number(const char *arg, long long lo, long long hi, const char 
   return n;
 }
 
+static double fraction(const char *arg, const char *option) {
+  char *end;
+  errno = 0;
+  double x = strtod(arg, &end);
+  if (errno || end == arg || *end || !(x >= 0 && x <= 1)) {
+    fprintf(stderr, "rulerun: %s wants a number from 0 to 1, not '%s'\nTry 'rulerun --help'.\n", option, arg);
+    exit(2);
+  }
+  return x;
+}
+
+void cli_parse(int argc, char **argv, cli *c) {
+  enum { OPT_EXCEL = 256, OPT_STDLIB, OPT_NO_PROGRESS, OPT_VERSION, OPT_PROFILE, OPT_ENCODING,
+         OPT_ALLOW_IO, OPT_MAX_STEPS, OPT_MAX_MEMORY, OPT_YIELD, OPT_MIN_F1, OPT_FORMAT, OPT_WATCH,
+         OPT_PROVENANCE };
+  static const struct option longopts[] = {
+    {"out", required_argument, NULL, 'o'}, {"jobs", required_argument, NULL, 'j'},
+    {"glob", required_argument, NULL, 'g'}, {"excel", no_argument, NULL, OPT_EXCEL},
+    {"stdlib", required_argument, NULL, OPT_STDLIB}, {"quiet", no_argument, NULL, 'q'},
+    {"no-progress", no_argument, NULL, OPT_NO_PROGRESS}, {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, OPT_VERSION}, {"profile", no_argument, NULL, OPT_PROFILE},
+    {"encoding", required_argument, NULL, OPT_ENCODING}, {"allow-io", no_argument, NULL, OPT_ALLOW_IO},
+    {"max-steps", required_argument, NULL, OPT_MAX_STEPS},
+    {"max-memory", required_argument, NULL, OPT_MAX_MEMORY},
+    {"yield", required_argument, NULL, OPT_YIELD},
+    {"min-f1", required_argument, NULL, OPT_MIN_F1},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"watch", no_argument, NULL, OPT_WATCH},
+    {"provenance", no_argument, NULL, OPT_PROVENANCE},
+    {NULL, 0, NULL, 0}};
+  memset(c, 0, sizeof *c);
+  c->progress = isatty(2);
+  c->min_f1 = 1.0;
+  int opt;
+  opterr = 0;
+  while ((opt = getopt_long(argc, argv, "o:j:g:qh", longopts, NULL)) != -1) {
+    switch (opt) {
+      case 'o': c->out = optarg; break;
+      case 'j': c->opt.jobs = (int)number(optarg, 1, 1024, "-j"); break;
+      case 'g': c->opt.glob = optarg; break;
+      case 'q': c->quiet = 1; break;
+      case OPT_EXCEL: c->opt.excel = 1; break;
+      case OPT_STDLIB: c->opt.stdlib_dir = optarg; break;
+      case OPT_NO_PROGRESS: c->progress = 0; break;
+      case OPT_PROFILE: c->opt.profile = 1; break;
+      case OPT_ENCODING: c->opt.encoding = optarg; break;
+      case OPT_ALLOW_IO: c->opt.allow_io = 1; break;
+      case OPT_MAX_STEPS: {
+        long long n = number(optarg, 0, (long long)1 << 62, "--max-steps");
+        c->opt.max_steps = n ? n : -1;
+        break;
+      }
+      case OPT_MAX_MEMORY:
+        c->opt.max_memory = (size_t)number(optarg, 1, (long long)1 << 40, "--max-memory") << 20;
+        break;
+      case OPT_YIELD: c->opt.yield_path = optarg; break;
+      case OPT_MIN_F1: c->min_f1 = fraction(optarg, "--min-f1"); break;
+      case OPT_FORMAT: c->format = optarg; break;
+      case OPT_WATCH: c->watch = 1; break;
+      case OPT_PROVENANCE: c->provenance = 1; break;
+      case 'h': fputs(usage_text, stdout); exit(0);
+      case OPT_VERSION: printf("rulerun %s\n", rr_version()); exit(0);
+      case '?':
+        if (optopt) {
+          char o[2] = {(char)optopt, 0};
+          cli_usage_error(strchr("ojg", optopt) ? "option -%s needs an argument" : "unknown option -%s", o);
+        }
+        cli_usage_error("unknown or incomplete option '%s'", argv[optind - 1]);
+        break;
+      default: cli_usage_error("unknown option '%s'", argv[optind - 1]);
+    }
+  }
+  c->args = argv + optind;
+  c->nargs = argc - optind;
+  c->progress = c->progress && !c->quiet;
+}
+
 /* SIGINT/SIGTERM: the engine stops and keeps the old outputs.  A second
  * signal kills at once (SA_RESETHAND). */
 static rr_engine *running;
@@ -90,71 +186,7 @@ static void on_signal(int sig) {
   if (running) rr_engine_cancel(running);
 }
 
-static void human_bytes(double b, char *buf, size_t n) {
-  const char *unit[] = {"B", "KB", "MB", "GB"};
-  int u = 0;
-  while (b >= 1000 && u < 3) b /= 1000, u++;
-  snprintf(buf, n, u ? "%.1f %s" : "%.0f %s", b, unit[u]);
-}
-
-int main(int argc, char **argv) {
-  enum { OPT_EXCEL = 256, OPT_STDLIB, OPT_NO_PROGRESS, OPT_VERSION, OPT_PROFILE, OPT_ENCODING,
-         OPT_ALLOW_IO, OPT_MAX_STEPS, OPT_MAX_MEMORY };
-  static const struct option longopts[] = {
-    {"out", required_argument, NULL, 'o'}, {"jobs", required_argument, NULL, 'j'},
-    {"glob", required_argument, NULL, 'g'}, {"excel", no_argument, NULL, OPT_EXCEL},
-    {"stdlib", required_argument, NULL, OPT_STDLIB}, {"quiet", no_argument, NULL, 'q'},
-    {"no-progress", no_argument, NULL, OPT_NO_PROGRESS}, {"help", no_argument, NULL, 'h'},
-    {"version", no_argument, NULL, OPT_VERSION}, {"profile", no_argument, NULL, OPT_PROFILE},
-    {"encoding", required_argument, NULL, OPT_ENCODING}, {"allow-io", no_argument, NULL, OPT_ALLOW_IO},
-    {"max-steps", required_argument, NULL, OPT_MAX_STEPS},
-    {"max-memory", required_argument, NULL, OPT_MAX_MEMORY},
-    {NULL, 0, NULL, 0}};
-  rr_options opt = {0};
-  int quiet = 0, progress = isatty(2);
-  int c;
-  opterr = 0;
-  while ((c = getopt_long(argc, argv, "o:j:g:qh", longopts, NULL)) != -1) {
-    switch (c) {
-      case 'o': opt.out_dir = optarg; break;
-      case 'j': opt.jobs = (int)number(optarg, 1, 1024, "-j"); break;
-      case 'g': opt.glob = optarg; break;
-      case 'q': quiet = 1; break;
-      case OPT_EXCEL: opt.excel = 1; break;
-      case OPT_STDLIB: opt.stdlib_dir = optarg; break;
-      case OPT_NO_PROGRESS: progress = 0; break;
-      case OPT_PROFILE: opt.profile = 1; break;
-      case OPT_ENCODING: opt.encoding = optarg; break;
-      case OPT_ALLOW_IO: opt.allow_io = 1; break;
-      case OPT_MAX_STEPS: {
-        long long n = number(optarg, 0, (long long)1 << 62, "--max-steps");
-        opt.max_steps = n ? n : -1;
-        break;
-      }
-      case OPT_MAX_MEMORY:
-        opt.max_memory = (size_t)number(optarg, 1, (long long)1 << 40, "--max-memory") << 20;
-        break;
-      case 'h': fputs(usage_text, stdout); return 0;
-      case OPT_VERSION: printf("rulerun %s\n", rr_version()); return 0;
-      case '?':
-        if (optopt) {
-          char o[2] = {(char)optopt, 0};
-          usage_error(strchr("ojg", optopt) ? "option -%s needs an argument" : "unknown option -%s", o);
-        }
-        usage_error("unknown or incomplete option '%s'", argv[optind - 1]);
-        break;
-      default: usage_error("unknown option '%s'", argv[optind - 1]);
-    }
-  }
-  if (argc - optind < 2)
-    usage_error("%s", argc - optind < 1 ? "no rule file given" : "no report file or directory given");
-  opt.progress = progress && !quiet;
-
-  rr_engine *e = rr_engine_new(&opt);
-  if (!e) {
-    fprintf(stderr, "rulerun: out of memory\n");
-    return 2;
-  }
+void cli_catch_signals(rr_engine *e) {
   running = e;
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
@@ -163,34 +195,108 @@ int main(int argc, char **argv) {
   sigemptyset(&sa.sa_mask);
   sigaction(SIGINT, &sa, NULL);
   sigaction(SIGTERM, &sa, NULL);
-  int rc = rr_engine_load(e, argv[optind]);
-  if (rc != RR_OK) {
-    fprintf(stderr, "rulerun: %s\n", rr_engine_error(e));
-    rr_engine_free(e);
-    return 2;
+}
+
+int cli_caught_signal(void) { return caught; }
+
+rr_engine *cli_engine(cli *c, const char *rules) {
+  rr_engine *e = rr_engine_new(&c->opt);
+  if (!e) {
+    fprintf(stderr, "rulerun: out of memory\n");
+    return NULL;
   }
-  rc = rr_engine_run(e, (const char *const *)argv + optind + 1, (size_t)(argc - optind - 1));
-  const rr_stats *st = rr_engine_stats(e);
+  cli_catch_signals(e);
+  if (rr_engine_load(e, rules) != RR_OK) {
+    fprintf(stderr, "rulerun: %s\n", rr_engine_error(e));
+    cli_engine_free(e);
+    return NULL;
+  }
+  return e;
+}
+
+void cli_engine_free(rr_engine *e) {
+  if (running == e) running = NULL;
+  rr_engine_free(e);
+}
+
+int cli_exit_status(rr_engine *e, int rc) {
   if (rc == RR_ECANCELED) {
     fprintf(stderr, "rulerun: %s: %s\n", caught == SIGTERM ? "SIGTERM" : "SIGINT", rr_engine_error(e));
-    rr_engine_free(e);
     return 128 + (caught ? caught : SIGINT);
   }
-  if (rc != RR_OK && rc != RR_EDOCS) {
-    fprintf(stderr, "rulerun: %s\n", rr_engine_error(e));
-    rr_engine_free(e);
-    return 2;
+  if (rc != RR_OK) fprintf(stderr, "rulerun: %s\n", rr_engine_error(e));
+  return rc == RR_OK ? 0 : rc == RR_EDOCS ? 1 : 2;
+}
+
+static void human_bytes(double b, char *buf, size_t n) {
+  const char *unit[] = {"B", "KB", "MB", "GB"};
+  int u = 0;
+  while (b >= 1000 && u < 3) b /= 1000, u++;
+  snprintf(buf, n, u ? "%.1f %s" : "%.0f %s", b, unit[u]);
+}
+
+const char *cli_plural(size_t n, const char *one, const char *many) { return n == 1 ? one : many; }
+
+/* The yield of a run: files, rows per table, the rules that emitted nothing
+ * for some documents, the documents that gave no row at all. */
+void cli_summary(const rr_stats *st, const char *out_dir) {
+  char size[32];
+  human_bytes((double)st->bytes, size, sizeof size);
+  fprintf(stderr, "rulerun: %zu %s (%s) in %.2f s, %zu failed%s%s%s\n", st->files,
+          cli_plural(st->files, "file", "files"), size, st->seconds, st->failed,
+          out_dir ? " -> " : "", out_dir ? out_dir : "", out_dir ? "/" : "");
+  fprintf(stderr, "  rows:");
+  for (size_t i = 0; i < st->ntables; i++)
+    fprintf(stderr, "%s %s %zu", i ? "," : "", st->table_names[i], st->table_rows[i]);
+  fprintf(stderr, "\n");
+  int any = 0;
+  for (size_t i = 0; i < st->nrules; i++) {
+    if (!st->rule_empty[i]) continue;
+    fprintf(stderr, "%s rule '%s' for %zu %s", any ? "," : "  emitted nothing:", st->rule_names[i],
+            st->rule_empty[i], cli_plural(st->rule_empty[i], "file", "files"));
+    any = 1;
   }
-  if (!quiet) {
-    char size[32];
-    human_bytes((double)st->bytes, size, sizeof size);
-    fprintf(stderr, "rulerun: %zu files (%s) in %.2f s, %zu failed;", st->files, size, st->seconds,
-            st->failed);
-    for (size_t i = 0; i < st->ntables; i++)
-      fprintf(stderr, "%s %s %zu rows", i ? "," : "", st->table_names[i], st->table_rows[i]);
-    fprintf(stderr, " -> %s/\n", opt.out_dir ? opt.out_dir : "out");
+  if (any) fprintf(stderr, "\n");
+  if (st->empty_docs) {
+    fprintf(stderr, "  no row at all: %zu %s (", st->empty_docs, cli_plural(st->empty_docs, "file", "files"));
+    for (size_t i = 0; i < st->nempty_names; i++) fprintf(stderr, "%s%s", i ? ", " : "", st->empty_names[i]);
+    fprintf(stderr, "%s)\n", st->empty_docs > st->nempty_names ? ", ..." : "");
   }
-  if (rc == RR_EDOCS) fprintf(stderr, "rulerun: %s\n", rr_engine_error(e));
-  rr_engine_free(e);
-  return rc == RR_EDOCS ? 1 : 0;
+}
+
+/* One run of the rules over the reports; t (for --watch) gets the rows. */
+static int run_once(cli *c, cli_tally *t) {
+  rr_engine *e = cli_engine(c, c->args[0]);
+  if (!e) return 2;
+  int rc = rr_engine_run(e, (const char *const *)c->args + 1, (size_t)(c->nargs - 1));
+  int done = rc == RR_OK || rc == RR_EDOCS;
+  if (!c->quiet && done) cli_summary(rr_engine_stats(e), c->out ? c->out : "out");
+  if (done && t && cli_tally_take(t, rr_engine_stats(e))) fprintf(stderr, "rulerun: out of memory\n");
+  int status = cli_exit_status(e, rc);
+  cli_engine_free(e);
+  return status;
+}
+
+/* rulerun [options] RULES.lua PATH... */
+static int cmd_run(int argc, char **argv) {
+  cli c;
+  cli_parse(argc, argv, &c);
+  if (c.nargs < 2)
+    cli_usage_error("%s", c.nargs < 1 ? "no rule file given" : "no report file or directory given");
+  c.opt.out_dir = c.out;
+  c.opt.progress = c.progress;
+  c.opt.provenance = c.provenance;
+  if (c.watch) return cli_watch(&c, (size_t)(c.nargs - 1), NULL, run_once);
+  return run_once(&c, NULL);
+}
+
+int main(int argc, char **argv) {
+  static const struct { const char *name; int (*fn)(int, char **); } commands[] = {
+    {"check", cli_check},
+    {"explain", cli_explain},
+    {"test", cli_test},
+    {NULL, NULL}};
+  for (int i = 0; argc > 1 && commands[i].name; i++)
+    if (strcmp(argv[1], commands[i].name) == 0) return commands[i].fn(argc - 1, argv + 1);
+  return cmd_run(argc, argv);
 }

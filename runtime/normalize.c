@@ -153,12 +153,26 @@ static inline size_t utf8_valid(const unsigned char *s, size_t avail, uint32_t *
   return 0;
 }
 
+/* Hot (every long Lua string a regex searches is checked once): ASCII
+ * eight bytes at a time, and the 3-byte sequences of CJK text whose lead
+ * byte needs no range check of its own (E1..EC, EE..EF) without decoding. */
 size_t rr_utf8_valid_prefix(const char *s_, size_t n) {
   const unsigned char *s = (const unsigned char *)s_;
   size_t i = 0;
   uint32_t cp;
   while (i < n) {
-    if (s[i] < 0x80) { i++; continue; }
+    if (n - i >= 8) {
+      uint64_t w;
+      memcpy(&w, s + i, 8);
+      if (!(w & 0x8080808080808080ull)) { i += 8; continue; }
+    }
+    unsigned c = s[i];
+    if (c < 0x80) { i++; continue; }
+    if (c >= 0xE1 && c != 0xED && c <= 0xEF && n - i >= 3 && (s[i + 1] & 0xC0) == 0x80 &&
+        (s[i + 2] & 0xC0) == 0x80) {
+      i += 3;
+      continue;
+    }
     size_t len = utf8_valid(s + i, n - i, &cp);
     if (!len) break;
     i += len;

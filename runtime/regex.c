@@ -12,6 +12,7 @@
 #define RR_REGEX "rulerun.regex"
 #define RR_REGEX_STATE "rulerun.re.state"
 #define RR_REGEX_CACHE "rulerun.re.cache"
+#define RR_REGEX_CACHE_FLAGGED "rulerun.re.cache.flagged"
 #define RR_REGEX_CHECKED "rulerun.re.checked"
 #define CACHE_MAX 1024        /* a rule that builds patterns on the fly must not grow it forever */
 
@@ -31,7 +32,7 @@
  * remembered (the last CHECKED_RING of them): a helper that searches one
  * window with ten regexes no longer pays ten checks of it. */
 #define CHECKED_MIN 256
-#define CHECKED_RING 8
+#define CHECKED_RING 16
 #define DEPTH_LIMIT 100000u
 
 struct rr_regex {
@@ -52,6 +53,7 @@ typedef struct regex_state {   /* one per Lua state */
   const char *checked[CHECKED_RING];  /* valid UTF-8 strings, held in the registry's */
   size_t checked_len[CHECKED_RING];   /* RR_REGEX_CHECKED table so that no other */
   unsigned checked_next;              /* string can take their address */
+  const rr_luactx *ctx;               /* the state's (provenance: captures note their spans) */
 } regex_state;
 
 static int regex_state_gc(lua_State *L) {
@@ -77,6 +79,7 @@ static regex_state *state_get(lua_State *L) {
   pcre2_jit_stack_assign(st->mctx, NULL, st->jit_stack);
   pcre2_set_match_limit(st->mctx, MATCH_LIMIT);
   pcre2_set_depth_limit(st->mctx, DEPTH_LIMIT);
+  st->ctx = rr_luactx_get(L);
   lua_setfield(L, LUA_REGISTRYINDEX, RR_REGEX_STATE);
   return st;
 }
@@ -151,20 +154,36 @@ static rr_regex *regex_compile(lua_State *L, const char *pat, size_t patlen, con
   return re;
 }
 
-/* Pushes the cached regex for pat/flags, compiling it on a miss. */
-static rr_regex *regex_cached(lua_State *L, const char *pat, size_t patlen, const char *flags) {
+/* The cache: RR_REGEX_CACHE maps a pattern string to its regex (no flags:
+ * the pattern itself is the key, so a rule's literal pattern is looked up
+ * by its own string, hash cached, with nothing built per call);
+ * RR_REGEX_CACHE_FLAGGED maps "flags/pattern".  Each keeps its entry count
+ * at [0]. */
+
+/* Pushes the cached regex for the pattern string at idx and flags,
+ * compiling it on a miss. */
+static rr_regex *regex_cached(lua_State *L, int idx, const char *flags) {
+  idx = lua_absindex(L, idx);
+  size_t patlen;
+  const char *pat = lua_tolstring(L, idx, &patlen);
+  int flagged = flags && *flags;
+  const char *name = flagged ? RR_REGEX_CACHE_FLAGGED : RR_REGEX_CACHE;
   int top = lua_gettop(L);
-  if (lua_getfield(L, LUA_REGISTRYINDEX, RR_REGEX_CACHE) != LUA_TTABLE) {
+  if (lua_getfield(L, LUA_REGISTRYINDEX, name) != LUA_TTABLE) {
     lua_pop(L, 1);
     lua_newtable(L);
     lua_pushvalue(L, -1);
-    lua_setfield(L, LUA_REGISTRYINDEX, RR_REGEX_CACHE);
+    lua_setfield(L, LUA_REGISTRYINDEX, name);
   }
   int cache = top + 1;
-  lua_pushstring(L, flags ? flags : "");
-  lua_pushliteral(L, "/");
-  lua_pushlstring(L, pat, patlen);
-  lua_concat(L, 3);
+  if (flagged) {
+    lua_pushstring(L, flags);
+    lua_pushliteral(L, "/");
+    lua_pushvalue(L, idx);
+    lua_concat(L, 3);
+  } else {
+    lua_pushvalue(L, idx);
+  }
   int key = top + 2;
   lua_pushvalue(L, key);
   if (lua_rawget(L, cache) == LUA_TUSERDATA) {
@@ -174,14 +193,14 @@ static rr_regex *regex_cached(lua_State *L, const char *pat, size_t patlen, cons
     return re;
   }
   lua_pop(L, 1);
-  lua_rawgeti(L, cache, 0);                    /* entry count kept at cache[0] */
+  lua_rawgeti(L, cache, 0);
   lua_Integer n = lua_tointeger(L, -1);
   lua_pop(L, 1);
   if (n >= CACHE_MAX) {                        /* start afresh; regexes in use stay referenced */
     lua_newtable(L);
     lua_replace(L, cache);
     lua_pushvalue(L, cache);
-    lua_setfield(L, LUA_REGISTRYINDEX, RR_REGEX_CACHE);
+    lua_setfield(L, LUA_REGISTRYINDEX, name);
     n = 0;
   }
   rr_regex *re = regex_compile(L, pat, patlen, flags);
@@ -195,8 +214,8 @@ static rr_regex *regex_cached(lua_State *L, const char *pat, size_t patlen, cons
   return re;
 }
 
-rr_regex *rr_regex_get(lua_State *L, const char *pat, size_t patlen, const char *flags) {
-  return regex_cached(L, pat, patlen, flags);
+rr_regex *rr_regex_get(lua_State *L, int idx, const char *flags) {
+  return regex_cached(L, idx, flags);
 }
 
 int rr_regex_exec(lua_State *L, rr_regex *re, const char *s, size_t len, size_t start,
@@ -229,19 +248,28 @@ int rr_regex_exec(lua_State *L, rr_regex *re, const char *s, size_t len, size_t 
   return 1;
 }
 
+/* Calls fn for every regex timed since the last call, with its pattern (a
+ * flagged one as "(?flags)pattern"), and resets its counts. */
 void rr_regex_take_stats(lua_State *L, rr_regex_stat_fn fn, void *ud) {
-  if (lua_getfield(L, LUA_REGISTRYINDEX, RR_REGEX_CACHE) == LUA_TTABLE) {
-    lua_pushnil(L);
-    while (lua_next(L, -2)) {
-      rr_regex *re = luaL_testudata(L, -1, RR_REGEX);
-      if (re && re->timed && re->calls > 0 && lua_type(L, -2) == LUA_TSTRING) {
-        fn(ud, lua_tostring(L, -2), re->secs, re->calls);
-        re->secs = re->calls = 0;
+  static const char *const caches[] = {RR_REGEX_CACHE, RR_REGEX_CACHE_FLAGGED};
+  for (int c = 0; c < 2; c++) {
+    if (lua_getfield(L, LUA_REGISTRYINDEX, caches[c]) == LUA_TTABLE) {
+      lua_pushnil(L);
+      while (lua_next(L, -2)) {
+        rr_regex *re = luaL_testudata(L, -1, RR_REGEX);
+        if (re && re->timed && re->calls > 0 && lua_type(L, -2) == LUA_TSTRING) {
+          const char *key = lua_tostring(L, -2), *slash = c ? strchr(key, '/') : NULL;
+          if (slash) lua_pushfstring(L, "(?%s)%s", lua_pushlstring(L, key, (size_t)(slash - key)), slash + 1);
+          else lua_pushvalue(L, -2);
+          fn(ud, lua_tostring(L, -1), re->secs, re->calls);
+          lua_pop(L, slash ? 2 : 1);
+          re->secs = re->calls = 0;
+        }
+        lua_pop(L, 1);
       }
-      lua_pop(L, 1);
     }
+    lua_pop(L, 1);
   }
-  lua_pop(L, 1);
 }
 
 /* ---- subjects, arguments, results ---------------------------------------- */
@@ -256,12 +284,9 @@ typedef struct subject {
  * strings checked (the same string: the ring holds a reference to each, so
  * its address cannot be reused), or checked now and remembered.  An invalid
  * string is left to PCRE2, whose error names the bad byte. */
-static int string_checked(lua_State *L, int idx, const char *s, size_t len) {
-  if (len < CHECKED_MIN) return 0;
-  regex_state *st = state_get(L);
-  for (unsigned i = 0; i < CHECKED_RING; i++)
-    if (st->checked[i] == s && st->checked_len[i] == len) return 1;
-  if (rr_utf8_valid_prefix(s, len) != len) return 0;
+/* Remembers the string at idx as valid UTF-8 (it must be). */
+static void remember_checked(lua_State *L, regex_state *st, int idx, const char *s, size_t len) {
+  idx = lua_absindex(L, idx);
   if (lua_getfield(L, LUA_REGISTRYINDEX, RR_REGEX_CHECKED) != LUA_TTABLE) {
     lua_pop(L, 1);
     lua_createtable(L, CHECKED_RING, 0);
@@ -274,7 +299,22 @@ static int string_checked(lua_State *L, int idx, const char *s, size_t len) {
   lua_pop(L, 1);
   st->checked[slot] = s;
   st->checked_len[slot] = len;
+}
+
+static int string_checked(lua_State *L, int idx, const char *s, size_t len) {
+  if (len < CHECKED_MIN) return 0;
+  regex_state *st = state_get(L);
+  for (unsigned i = 0; i < CHECKED_RING; i++)
+    if (st->checked[i] == s && st->checked_len[i] == len) return 1;
+  if (rr_utf8_valid_prefix(s, len) != len) return 0;
+  remember_checked(L, st, idx, s, len);
   return 1;
+}
+
+void rr_regex_trust(lua_State *L, int idx) {
+  size_t len;
+  const char *s = lua_tolstring(L, idx, &len);
+  if (len >= CHECKED_MIN) remember_checked(L, state_get(L), idx, s, len);
 }
 
 static subject check_subject(lua_State *L, int idx) {
@@ -298,18 +338,22 @@ static size_t check_init(lua_State *L, int idx, size_t len) {
 static rr_regex *check_regex(lua_State *L, int idx, int fidx) {
   rr_regex *re = luaL_testudata(L, idx, RR_REGEX);
   if (re) return re;
-  size_t plen;
-  const char *pat = luaL_checklstring(L, idx, &plen);
+  luaL_checktype(L, idx, LUA_TSTRING);
   const char *flags = luaL_optstring(L, fidx, NULL);
   lua_settop(L, fidx);                     /* the regex goes above every argument */
-  return rr_regex_get(L, pat, plen, flags);
+  return rr_regex_get(L, idx, flags);
 }
 
 /* Pushes capture i of the last match (false when unset). */
 static void push_capture(lua_State *L, rr_regex *re, const char *s, uint32_t i) {
   PCRE2_SIZE *ov = pcre2_get_ovector_pointer(re->md);
-  if (ov[2 * i] == PCRE2_UNSET) lua_pushboolean(L, 0);
-  else lua_pushlstring(L, s + ov[2 * i], ov[2 * i + 1] - ov[2 * i]);
+  if (ov[2 * i] == PCRE2_UNSET) {
+    lua_pushboolean(L, 0);
+    return;
+  }
+  lua_pushlstring(L, s + ov[2 * i], ov[2 * i + 1] - ov[2 * i]);
+  const rr_luactx *ctx = re->st->ctx;
+  if (ctx->trace && ctx->doc && s == ctx->doc->text.s) rr_trace_span(L, -1, ov[2 * i], ov[2 * i + 1]);
 }
 
 /* Pushes the captures, or the whole match when there are none. */
@@ -519,9 +563,8 @@ static int m_gsub(lua_State *L) { return re_gsub_impl(L, self(L)); }
 static int m_split(lua_State *L) { return re_split_impl(L, self(L)); }
 
 static int re_compile(lua_State *L) {
-  size_t plen;
-  const char *pat = luaL_checklstring(L, 1, &plen);
-  regex_cached(L, pat, plen, luaL_optstring(L, 2, NULL));
+  luaL_checktype(L, 1, LUA_TSTRING);
+  regex_cached(L, 1, luaL_optstring(L, 2, NULL));
   return 1;
 }
 

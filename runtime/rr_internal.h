@@ -8,6 +8,12 @@
 
 #include "rulerun.h"
 
+#if defined(__GNUC__) || defined(__clang__)
+#define RR_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+#else
+#define RR_PRINTF(fmt, args)
+#endif
+
 /* ---- growable byte buffer ---------------------------------------------- */
 typedef struct rr_buf {
   char *s;
@@ -74,6 +80,23 @@ char *rr_utf8_name(const char *name);
  * hung off it is freed even when a Lua error unwinds past its owner. */
 void *rr_new_scratch(lua_State *L, size_t size, lua_CFunction gc);
 
+/* ---- names and option keys (keys.c) --------------------------------------- */
+/* The name of names[0..n) closest to word (a misspelling of it), or NULL when none is close. */
+const char *rr_closest(const char *word, const char *const *names, size_t n);
+/* Pushes "(did you mean 'x'? label: a, b, c)" for word, a name that is not in names. */
+void rr_push_hint(lua_State *L, const char *word, const char *const *names, size_t n, const char *label);
+/* Raises "func: unknown option 'k' (did you mean ...? options: ...)" when the
+ * options table at idx has a key not in keys (NULL-terminated); integer keys
+ * are allowed when headings is set (a section spec's heading names). */
+void rr_check_options(lua_State *L, int idx, const char *func, const char *const *keys, int headings);
+/* Pushes a Lua list of the NULL-terminated names. */
+void rr_push_names(lua_State *L, const char *const *names);
+
+/* ---- files (engine.c) --------------------------------------------------- */
+/* The whole file, NUL-terminated (*len without the NUL); NULL with errno set
+ * on failure (EFBIG past 2 GiB). */
+char *rr_read_file(const char *path, size_t *len);
+
 /* ---- documents (document.c) --------------------------------------------- */
 typedef struct rr_document {
   const char *path;      /* as it goes into the `file` column */
@@ -115,7 +138,11 @@ typedef struct rr_regex rr_regex;
 /* Pushes the compiled regex for pattern/flags from the state's cache
  * (compiling on a miss) and returns it; it lives while it is on the stack.
  * A bad pattern raises a Lua error naming the pattern and the offset. */
-rr_regex *rr_regex_get(lua_State *L, const char *pat, size_t patlen, const char *flags);
+rr_regex *rr_regex_get(lua_State *L, int idx, const char *flags);   /* the pattern string at idx */
+/* The string at idx is known valid UTF-8 (a document's text cut at
+ * character starts): searches of it skip the check, while it is among the
+ * last few strings so marked or checked. */
+void rr_regex_trust(lua_State *L, int idx);
 /* Searches s[start..len); returns 1 and sets [*ms, *me) on a match, 0 when
  * none; raises on a matching error. */
 int rr_regex_exec(lua_State *L, rr_regex *re, const char *s, size_t len, size_t start,
@@ -151,13 +178,32 @@ typedef struct rr_luactx {
   int ntables;
   rr_batch *batch;          /* where emit writes; NULL outside a document */
   const char *doc_path;     /* fills the file column */
+  rr_buf *prints;           /* where print() writes during a document */
+  const rr_document *doc;   /* the document being processed (NULL outside one) */
+  const char *rule_name;    /* the rule running, and its line in the rule file */
+  int rule_line;
+  const char *rules_source; /* the rule file as Lua names it ("@path"): emit finds its line */
+  int trace;                /* provenance on: helpers note spans (trace.c) */
+  int provenance_cols;      /* --provenance: every row gets _rule, _line, _offset */
+  int trace_rows;           /* explain: every row is noted with its cells and span */
+  size_t trace_from;        /* where the running rule's last row was found */
+  uint32_t trace_recent[2 * 256];   /* the spans helpers noted last (a ring), for */
+  unsigned trace_next;              /* values cut out of what they returned */
+  int quiet_load;           /* print() while the rule file loads says nothing (worker states
+                               after the first: the rule file's top level runs in each) */
   int excel;
   rr_profile prof;
 } rr_luactx;
 
+/* print() for rules: a line on stderr prefixed with the document's name,
+ * delivered with the document's results (in input order, once). */
+int rr_lua_print(lua_State *L);
+
 /* Monotonic seconds (cheap: no system call). */
 double rr_now(void);
 
+/* The state's context (created on first use).  The C modules need a state
+ * made by rr_lua_newstate (its extra space holds the context's address). */
 rr_luactx *rr_luactx_get(lua_State *L);
 void rr_batch_init(rr_batch *b, size_t ntables);
 void rr_batch_reset(rr_batch *b);
@@ -167,6 +213,23 @@ void rr_batch_rollback(rr_batch *b);
 void rr_batch_free(rr_batch *b);
 /* Appends one CSV field (quoted only where needed) to b. */
 int rr_csv_field(rr_buf *b, const char *s, size_t n, int excel);
+
+/* ---- provenance (trace.c) ------------------------------------------------ */
+/* Fresh notes for a new document (when ctx->trace is on). */
+void rr_trace_begin(lua_State *L);
+/* The string at idx was taken from the document's text [a, b). */
+void rr_trace_span(lua_State *L, int idx, size_t a, size_t b);
+/* A helper found kind ("heading", "section", "item", "table") at [a, b). */
+void rr_trace_mark(lua_State *L, const char *kind, size_t a, size_t b, const char *label, size_t label_len);
+/* The span [*a, *b) of a row from its cells (skip: the file column; from:
+ * where the rule's row before was): 1, or 0 when none is known. */
+int rr_trace_row_span(lua_State *L, const rr_document *d, const char *const *vals, const size_t *lens,
+                      int n, int skip, size_t from, size_t *a, size_t *b);
+/* explain: notes a row with its cells, rule, emit line and span. */
+void rr_trace_row(lua_State *L, const char *table, const rr_table_schema *sc, const char *const *vals,
+                  const size_t *lens, const char *rule, int line, int have_span, size_t a, size_t b);
+/* Pushes {marks = {...}, rows = {...}}: what was noted for the document. */
+void rr_trace_push(lua_State *L);
 
 /* ---- Lua state (luastate.c) --------------------------------------------- */
 /* A state with the libraries rules may use (all of them with allow_io, else
@@ -193,6 +256,8 @@ void rr_lua_close(lua_State *L);
 int rr_lua_traceback(lua_State *L);
 /* The stdlib directory: explicit, $RULERUN_STDLIB, installed, or source tree. */
 const char *rr_find_stdlib(const char *explicit_dir);
+/* Where rr_find_stdlib looks, in words, into buf (for a message). */
+void rr_stdlib_searched(const char *explicit_dir, char *buf, size_t n);
 
 int luaopen_rulerun_re(lua_State *L);
 int luaopen_rulerun_document(lua_State *L);
@@ -200,12 +265,21 @@ int luaopen_rulerun_section(lua_State *L);
 int luaopen_rulerun_core(lua_State *L);
 int luaopen_rulerun_tables(lua_State *L);
 int luaopen_rulerun_gazetteer(lua_State *L);
+int luaopen_rulerun_keys(lua_State *L);
+
+/* ---- rulerun check (engine.c) ---------------------------------------------- */
+/* A state with the rule file run in it as a run's would be (the engine's
+ * options, the sandbox, the limits; its top level printing nothing).  When
+ * the file does not load, err holds the message and the state what the file
+ * declared before it failed; "" when it loaded.  NULL only without memory.
+ * The caller closes it (rr_lua_close). */
+lua_State *rr_engine_load_to_check(rr_engine *e, const char *rules_path, char *err, size_t errlen);
 
 /* ---- CSV output files (sink.c) ------------------------------------------- */
 /* One temp file per table beside its target, renamed into place by commit. */
 typedef struct rr_sink rr_sink;
 rr_sink *rr_sink_open(const char *out_dir, const rr_table_schema *tables, int ntables,
-                      int excel, char *err, size_t errlen);
+                      int excel, int provenance, char *err, size_t errlen);
 int rr_sink_write(rr_sink *s, const rr_batch *b);            /* 0, or -1: write error */
 int rr_sink_commit(rr_sink *s, char *err, size_t errlen);     /* closes s; 0 or -1 */
 void rr_sink_abort(rr_sink *s);                               /* removes the temps, closes s */
@@ -214,7 +288,8 @@ const size_t *rr_sink_rows(const rr_sink *s);
 /* ---- input listing (walk.c) ----------------------------------------------- */
 typedef struct rr_input {
   char *path;     /* to open */
-  char *rel;      /* relative to the root given on the command line, as valid UTF-8 */
+  char *rel;      /* relative to the root given on the command line (with several roots:
+                     starting with the root as given), as valid UTF-8 */
   char *problem;  /* set: not to be read, say this instead (a FIFO, a symlink loop, a
                      directory that cannot be listed ...) */
 } rr_input;
@@ -231,5 +306,46 @@ int rr_walker_next(rr_walker *w, rr_input *in, char *err, size_t errlen);
 /* How many documents, when every root is a file; -1 when it is not known before the walk. */
 int rr_walker_count(const rr_walker *w);
 void rr_walker_free(rr_walker *w);
+
+/* ---- tables against expected ones (score.c) ------------------------------ */
+/* The comparison of ../shared/tools/csvscore.py, to the figure: rows as
+ * multisets of cells, cells compared after NFKC and with no white space
+ * (Python's str.split() white space), numbers (commas dropped, Python's
+ * float() syntax) as "%.6g", the `file` column by base name. */
+typedef struct rr_cell { const char *s; size_t len; } rr_cell;
+
+/* Rows that one side holds more often than the other, in the order the
+ * file first has them; row[i][c] is the compared cell of expected column c. */
+typedef struct rr_score_rows {
+  size_t n;
+  const rr_cell **row;
+  size_t *times;            /* how many times more */
+} rr_score_rows;
+
+typedef struct rr_table_score {
+  char problem[512];        /* set: not compared, and why (no actual file, columns it lacks) */
+  const rr_cell *cols;      /* the expected file's header */
+  int ncols;
+  int file_col;             /* its `file` column, or -1 */
+  size_t expected, actual, matched;   /* rows compared on each side, and those in both */
+  double precision, recall, f1;
+  rr_score_rows missing, unexpected;
+  struct score_mem *mem;
+} rr_table_score;
+
+/* An EXPECTED_DIR: its <table>.csv files (sorted) and files.txt. */
+typedef struct rr_expected rr_expected;
+/* NULL with the message in err when dir cannot be listed or files.txt read. */
+rr_expected *rr_expected_open(const char *dir, char *err, size_t errlen);
+size_t rr_expected_count(const rr_expected *x);
+const char *rr_expected_table(const rr_expected *x, size_t i);
+/* Scores actual_csv against expected table i into s (rr_table_score_free
+ * it in every case): 0, with s->problem set when the two cannot be
+ * compared; -1 with the message in err when a file cannot be read or is not
+ * UTF-8, or memory runs out. */
+int rr_score_table(const rr_expected *x, size_t i, const char *actual_csv, rr_table_score *s,
+                   char *err, size_t errlen);
+void rr_table_score_free(rr_table_score *s);
+void rr_expected_free(rr_expected *x);
 
 #endif

@@ -44,6 +44,11 @@ typedef struct rr_options {
   size_t max_memory;       /* bytes one Lua state may hold; 0: RR_DEFAULT_MEMORY */
   rr_message_fn on_message;  /* NULL: messages go to stderr */
   void *message_ud;
+  const char *yield_path;  /* if set, a CSV with one line per document: its rows per table, the
+                              rules that emitted nothing for it, its error (written atomically) */
+  int provenance;          /* every row gets _rule, _line and _offset columns: the rule that
+                              emitted it, the rule file's line, and the byte offset in the report
+                              (0-based) where it was found (empty when not known) */
 } rr_options;
 
 typedef struct rr_stats {
@@ -54,6 +59,12 @@ typedef struct rr_stats {
   size_t ntables;
   const char *const *table_names;
   const size_t *table_rows;
+  size_t nrules;                    /* the yield: per rule (in declaration order) */
+  const char *const *rule_names;    /* its name */
+  const size_t *rule_empty;         /* documents it ran on and emitted nothing for */
+  size_t empty_docs;                /* documents that gave no row at all (and did not fail) */
+  const char *const *empty_names;   /* the first few of them */
+  size_t nempty_names;
 } rr_stats;
 
 typedef struct rr_engine rr_engine;
@@ -76,6 +87,15 @@ typedef void (*rr_rows_fn)(void *ud, const char *table, const char *csv, size_t 
 int rr_engine_process(rr_engine *e, const char *name, const char *data, size_t len,
                       rr_rows_fn fn, void *ud);
 
+/* Runs the loaded rules over the report at path in the calling thread with
+ * provenance on, and renders where each row came from: format "html" (one
+ * self-contained page: the text with each row's span highlighted, the
+ * headings, sections, list items and tables the helpers found, page
+ * furniture greyed, the rows per table) or "text" (the lines with row
+ * markers).  *out is malloc'd (the caller frees it), *len its length.
+ * RR_EDOCS when a rule failed on it (the page says so too). */
+int rr_engine_explain(rr_engine *e, const char *path, const char *format, char **out, size_t *len);
+
 /* Stops a run: the workers finish the rule they are in (a Lua rule at its
  * next instruction), no output is changed and rr_engine_run returns
  * RR_ECANCELED.  Safe to call from a signal handler or another thread. */
@@ -84,6 +104,10 @@ void rr_engine_cancel(rr_engine *e);
 /* The message of the last failure, or "" */
 const char *rr_engine_error(const rr_engine *e);
 const rr_stats *rr_engine_stats(const rr_engine *e);
+/* The stdlib directory the engine loads rules with: opt.stdlib_dir,
+ * RULERUN_STDLIB, or the installed one (the source tree's for a binary in a
+ * build tree). */
+const char *rr_engine_stdlib(const rr_engine *e);
 void rr_engine_free(rr_engine *e);
 
 const char *rr_version(void);

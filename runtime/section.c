@@ -38,6 +38,7 @@ static span trim(span x) {
 
 static int is_cn_digit(const char *s, size_t n, size_t *k) {
   static const char *const d[] = {"一", "二", "三", "四", "五", "六", "七", "八", "九", "十", NULL};
+  if (n < 3 || ((unsigned char)s[0] != 0xE4 && (unsigned char)s[0] != 0xE5)) return 0;   /* their lead bytes */
   for (int i = 0; d[i]; i++)
     if (starts(s, n, d[i])) { *k = 3; return 1; }
   return 0;
@@ -207,8 +208,13 @@ static span doc_line(const rr_document *d, size_t i /* 1-based */) {
   return x;
 }
 
-/* Reads options from the table at spec (if any) and pushes the stop regexes. */
-static void read_opts(lua_State *L, int spec, scan_opts *o) {
+/* The option keys of doc:section / sections / block, and of items. */
+static const char *const SECTION_OPTIONS[] = {"from", "max_lines", "heading_like", "max_chars", "inline", "stop", NULL};
+static const char *const ITEMS_OPTIONS[] = {"split", NULL};
+
+/* Reads options from the table at spec (if any) and pushes the stop regexes;
+ * func names the caller in errors, headings: spec holds heading names too. */
+static void read_opts(lua_State *L, int spec, scan_opts *o, const char *func, int headings) {
   o->from = 1;
   o->max_lines = 0;
   o->heading_like = 1;
@@ -217,32 +223,29 @@ static void read_opts(lua_State *L, int spec, scan_opts *o) {
   o->nstop = 0;
   o->stop_base = lua_gettop(L) + 1;
   if (!lua_istable(L, spec)) return;
+  rr_check_options(L, spec, func, SECTION_OPTIONS, headings);
   if (lua_getfield(L, spec, "from") != LUA_TNIL) o->from = luaL_checkinteger(L, -1);
   if (lua_getfield(L, spec, "max_lines") != LUA_TNIL) o->max_lines = luaL_checkinteger(L, -1);
   if (lua_getfield(L, spec, "heading_like") != LUA_TNIL) o->heading_like = lua_toboolean(L, -1);
   if (lua_getfield(L, spec, "max_chars") != LUA_TNIL) o->max_chars = luaL_checkinteger(L, -1);
   if (lua_getfield(L, spec, "inline") != LUA_TNIL) o->inline_mode = lua_toboolean(L, -1);
   lua_pop(L, 5);
-  if (o->max_chars < 1) luaL_error(L, "section option 'max_chars' must be at least 1");
+  if (o->max_chars < 1) luaL_error(L, "%s: option 'max_chars' must be at least 1", func);
   o->stop_base = lua_gettop(L) + 1;
   int t = lua_getfield(L, spec, "stop");
   int stop = lua_gettop(L);
   if (t == LUA_TSTRING) {
-    size_t n;
-    const char *p = lua_tolstring(L, stop, &n);
-    rr_regex_get(L, p, n, NULL);
+    rr_regex_get(L, stop, NULL);
     o->nstop = 1;
   } else if (t == LUA_TTABLE) {
     for (lua_Integer i = 1; lua_rawgeti(L, stop, i) == LUA_TSTRING; i++) {
-      size_t n;
-      const char *p = lua_tolstring(L, -1, &n);
-      rr_regex_get(L, p, n, NULL);
+      rr_regex_get(L, -1, NULL);
       lua_remove(L, -2);
       o->nstop++;
     }
     lua_pop(L, 1);
   } else if (t != LUA_TNIL) {
-    luaL_error(L, "section option 'stop' must be a regex string or a list of them");
+    luaL_error(L, "%s: option 'stop' must be a regex string or a list of them", func);
   }
   lua_remove(L, stop);
   o->stop_base = stop;
@@ -473,6 +476,19 @@ static int next_inline(const rr_document *d, const rr_furniture *f, const span *
 /* Pushes a section table; pos and stop are the body's bytes [pos, stop). */
 static void push_section(lua_State *L, int docidx, const span *heading, size_t line,
                          size_t first, size_t last, span inl, size_t pos, size_t stop, int in_line) {
+  if (rr_luactx_get(L)->trace) {
+    rr_trace_mark(L, "section", pos, stop > pos ? stop : pos, heading ? heading->s : NULL, heading ? heading->len : 0);
+    const rr_document *d = rr_document_check(L, docidx);
+    if (heading && line >= 1 && line <= d->text.nlines) {      /* the heading's own line or, inline, its name */
+      size_t ha = in_line ? (pos > heading->len ? pos - heading->len : 0) : d->text.lines[line - 1];
+      size_t hb = in_line ? pos : d->text.lines[line] - 1;
+      if (in_line) {
+        const char *p = memmem(d->text.s + (pos > 64 ? pos - 64 : 0), pos - (pos > 64 ? pos - 64 : 0), heading->s, heading->len);
+        if (p) ha = (size_t)(p - d->text.s), hb = ha + heading->len;
+      }
+      rr_trace_mark(L, "heading", ha, hb, heading->s, heading->len);
+    }
+  }
   lua_createtable(L, 0, 10);
   lua_pushvalue(L, docidx);
   lua_setfield(L, -2, "doc");
@@ -527,7 +543,7 @@ static int find_sections(lua_State *L, int all) {
   luaL_checktype(L, 2, LUA_TTABLE);
   lua_settop(L, 2);
   scan_opts o;
-  read_opts(L, 2, &o);
+  read_opts(L, 2, &o, all ? "doc:sections" : "doc:section", 1);
   const rr_furniture *f = rr_document_furniture(L, 1);
   int nnames;
   span *names = heading_names(L, 2, &nnames);
@@ -582,7 +598,7 @@ static int sec_block(lua_State *L) {
   if (first < 1 || (size_t)first > d->text.nlines) return 0;
   lua_settop(L, 3);
   scan_opts o;
-  read_opts(L, 3, &o);
+  read_opts(L, 3, &o, "doc:block", 0);
   const rr_furniture *f = rr_document_furniture(L, 1);
   /* the first line itself never ends the block */
   size_t last = (size_t)first;
@@ -606,6 +622,9 @@ typedef struct itemizer {
   rr_regex *split;          /* NULL: no splitting */
   int out;                  /* result table index */
   lua_Integer n;
+  const char *text;         /* provenance: what lines come from (NULL: not a document's, or off), */
+  size_t text_at;           /* at this offset in the document */
+  size_t cur_a, cur_b;      /* the span of the document the current item's text came from */
 } itemizer;
 
 static int box_gc(lua_State *L) {
@@ -626,10 +645,17 @@ static span trim_item(span x) {
   }
 }
 
-static void add_item(itemizer *it, span x) {
+/* with provenance, the item's span: from where its text starts in the
+ * document (at of its item's) to the end of the item's text there */
+static void add_item(itemizer *it, span x, size_t at) {
   x = trim_item(x);
   if (!x.len) return;
   lua_pushlstring(it->L, x.s, x.len);
+  if (it->text) {
+    size_t a = it->cur_a + at, b = a + x.len < it->cur_b ? a + x.len : it->cur_b;
+    rr_trace_span(it->L, -1, a, b);
+    rr_trace_mark(it->L, "item", a, b, NULL, 0);
+  }
   lua_rawseti(it->L, it->out, ++it->n);
 }
 
@@ -645,18 +671,18 @@ static void flush_item(itemizer *it) {
   it->cur->len = w;
   span all = {it->cur->s, it->cur->len};
   if (!it->split) {
-    add_item(it, all);
+    add_item(it, all, 0);
     return;
   }
   size_t pos = 0, piece = 0, ms, me;
   while (pos <= all.len && rr_regex_exec(it->L, it->split, all.s, all.len, pos, 1, &ms, &me)) {
     if (me == ms) { pos = me + 1; continue; }
     span p = {all.s + piece, ms - piece};
-    add_item(it, p);
+    add_item(it, p, piece);
     piece = pos = me;
   }
   span p = {all.s + piece, all.len - piece};
-  add_item(it, p);
+  add_item(it, p, piece);
 }
 
 static int is_word_byte(char c) {
@@ -674,22 +700,24 @@ static void add_line(itemizer *it, span line) {
     it->cur->len = 0;
     it->have = 1;
     if (!marked) content = raw;
+    if (it->text) it->cur_a = it->text_at + (size_t)(content.s - it->text);
   } else if (it->cur->len && is_word_byte(it->cur->s[it->cur->len - 1]) && is_word_byte(raw.s[0])) {
     if (rr_buf_add(it->cur, " ", 1)) luaL_error(it->L, "out of memory");
   }
   if (rr_buf_add(it->cur, content.s, content.len)) luaL_error(it->L, "out of memory");
+  if (it->text) it->cur_b = it->text_at + (size_t)(content.s - it->text) + content.len;
 }
 
 /* Reads items options at opts (split = regex) and pushes the regex (if
- * any), the buffer box and the result table. */
-static void itemizer_init(lua_State *L, itemizer *it, int opts) {
+ * any), the buffer box and the result table.  func names the caller in errors. */
+static void itemizer_init(lua_State *L, itemizer *it, int opts, const char *func) {
   memset(it, 0, sizeof *it);
   it->L = L;
   if (lua_istable(L, opts)) {
+    rr_check_options(L, opts, func, ITEMS_OPTIONS, 0);
     if (lua_getfield(L, opts, "split") != LUA_TNIL) {
-      size_t n;
-      const char *p = luaL_checklstring(L, -1, &n);
-      it->split = rr_regex_get(L, p, n, NULL);
+      luaL_checktype(L, -1, LUA_TSTRING);
+      it->split = rr_regex_get(L, -1, NULL);
       lua_remove(L, -2);
     } else {
       lua_pop(L, 1);
@@ -752,17 +780,26 @@ static int sec_items(lua_State *L) {
   lua_Integer first = lua_tointeger(L, 4), last = lua_tointeger(L, 5);
   itemizer it;
   size_t a, b;
+  int trace = rr_luactx_get(L)->trace;
   if (section_span(L, d, &a, &b)) {   /* an inline section: its items, cut at sibling markers */
-    itemizer_init(L, &it, 2);
+    itemizer_init(L, &it, 2, "sec:items");
+    if (trace) it.text = d->text.s;
     add_span_items(&it, d->text.s, a, b);
     return itemize_done(L, &it);
   }
-  itemizer_init(L, &it, 2);
-  if (lua_type(L, 6) == LUA_TSTRING) {
+  itemizer_init(L, &it, 2, "sec:items");
+  if (lua_type(L, 6) == LUA_TSTRING) {   /* the heading line's text after its colon: at sec.pos */
     size_t n;
     const char *s = lua_tolstring(L, 6, &n);
+    if (trace) {
+      lua_getfield(L, 1, "pos");
+      it.text = s;
+      it.text_at = (size_t)(lua_tointeger(L, -1) - 1);
+      lua_pop(L, 1);
+    }
     add_line(&it, (span){s, n});
   }
+  if (trace) it.text = d->text.s, it.text_at = 0;
   for (lua_Integer i = first < 1 ? 1 : first; i <= last && (size_t)i <= d->text.nlines; i++)
     add_line(&it, doc_line(d, (size_t)i));
   return itemize_done(L, &it);
@@ -773,7 +810,7 @@ static int str_items(lua_State *L) {
   size_t n;
   const char *s = luaL_checklstring(L, 1, &n);
   itemizer it;
-  itemizer_init(L, &it, 2);
+  itemizer_init(L, &it, 2, "rr.items");
   size_t a = 0;
   while (a <= n) {
     const char *nl = memchr(s + a, '\n', n - a);
@@ -862,5 +899,14 @@ int luaopen_rulerun_section(lua_State *L) {
   }
   lua_pop(L, 1);
   luaL_newlib(L, sec_funcs);
+  lua_createtable(L, 0, 4);           /* OPTIONS: each function's option keys (rulerun.options) */
+  static const char *const with_spec[] = {"section", "sections", "block", NULL};
+  for (int i = 0; with_spec[i]; i++) {
+    rr_push_names(L, SECTION_OPTIONS);
+    lua_setfield(L, -2, with_spec[i]);
+  }
+  rr_push_names(L, ITEMS_OPTIONS);
+  lua_setfield(L, -2, "items");
+  lua_setfield(L, -2, "OPTIONS");
   return 1;
 }

@@ -55,7 +55,7 @@ static void close_all(rr_sink *s, int remove_temps) {
 }
 
 rr_sink *rr_sink_open(const char *out_dir, const rr_table_schema *tables, int ntables,
-                      int excel, char *err, size_t errlen) {
+                      int excel, int provenance, char *err, size_t errlen) {
   if (make_dirs(out_dir) != 0) {
     snprintf(err, errlen, "%s: cannot create the output directory: %s", out_dir, strerror(errno));
     return NULL;
@@ -87,6 +87,7 @@ rr_sink *rr_sink_open(const char *out_dir, const rr_table_schema *tables, int nt
       if (c) rr_buf_add(&head, ",", 1);
       rr_csv_field(&head, tables[i].cols[c], strlen(tables[i].cols[c]), excel);
     }
+    if (provenance) rr_buf_add(&head, ",_rule,_line,_offset", 20);
     rr_buf_add(&head, excel ? "\r\n" : "\n", excel ? 2 : 1);
     size_t w = head.s ? fwrite(head.s, 1, head.len, f->f) : 0;
     int ok = head.s && w == head.len;

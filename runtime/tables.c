@@ -570,11 +570,25 @@ static void place_spaced(row *r, const int *lo, const int *hi, int ncols, int he
 
 /* ---- from rows to the Lua table ----------------------------------------- */
 
-static void push_cells(lua_State *L, const grid *g, const row *r, int n) {
+/* With provenance, a cell read in place from the document notes its span
+ * (and widens [*lo, *hi), the table's). */
+static void push_cells(lua_State *L, const grid *g, const row *r, int n, size_t *lo, size_t *hi) {
+  const rr_luactx *ctx = rr_luactx_get(L);
+  const rr_document *d = ctx->trace ? ctx->doc : NULL;
   lua_createtable(L, n, 0);
   for (int k = 0; k < n; k++) {
-    if (k < r->n) lua_pushlstring(L, cell_str(g, &r->c[k]), r->c[k].len);
-    else lua_pushliteral(L, "");
+    if (k < r->n) {
+      const cell *c = &r->c[k];
+      lua_pushlstring(L, cell_str(g, c), c->len);
+      if (d && c->s && c->len && c->s >= d->text.s && c->s + c->len <= d->text.s + d->text.len) {
+        size_t a = (size_t)(c->s - d->text.s);
+        rr_trace_span(L, -1, a, a + c->len);
+        if (a < *lo) *lo = a;
+        if (a + c->len > *hi) *hi = a + c->len;
+      }
+    } else {
+      lua_pushliteral(L, "");
+    }
     lua_rawseti(L, -2, k + 1);
   }
 }
@@ -617,6 +631,9 @@ static void normalize_cells(grid *g) {
     }
   }
 }
+
+/* The option keys of parse and all (and so of rr.find_table). */
+static const char *const TABLE_OPTIONS[] = {"shape", "header", "carry", "init", "normalize", "original", NULL};
 
 static int opt_int(lua_State *L, int opts, const char *key, int dflt) {
   if (!opts) return dflt;
@@ -752,15 +769,17 @@ static int parse_at(lua_State *L, const char *s, size_t n, size_t init, int opts
   lua_settop(L, hdr);
   lua_createtable(L, nrows - nhead, 0);
   row last = {0};
+  size_t lo = SIZE_MAX, hi = 0;
   for (int i = nhead, out = 0; i < nrows; i++) {
     if (shape == S_TAB || shape == S_MARKDOWN) repair(&rows[i], type, ncols);
     else pad(&rows[i], ncols);
     for (int k = 0; k < ncols; k++)
       if (carry[k] && !rows[i].c[k].len && k < last.n) rows[i].c[k] = last.c[k];
     last = rows[i];
-    push_cells(L, g, &rows[i], ncols);
+    push_cells(L, g, &rows[i], ncols, &lo, &hi);
     lua_rawseti(L, -2, ++out);
   }
+  if (hi > lo) rr_trace_mark(L, "table", lo, hi, NULL, 0);
   lua_setfield(L, result, "rows");
   lua_settop(L, result);
   lua_remove(L, base + 1);   /* the grid */
@@ -790,10 +809,17 @@ static const char *table_text(lua_State *L, int opts, size_t *n) {
   return s;
 }
 
+/* The options table of a call (argument 2), checked; its index or 0. */
+static int table_opts(lua_State *L, const char *func) {
+  if (!lua_istable(L, 2)) return 0;
+  rr_check_options(L, 2, func, TABLE_OPTIONS, 0);
+  return 2;
+}
+
 /* tables.parse(text [, opts]) -> the first table, or nil */
 static int tables_parse(lua_State *L) {
   size_t n;
-  int opts = lua_istable(L, 2) ? 2 : 0;
+  int opts = table_opts(L, "rr.tables.parse");
   const char *s = table_text(L, opts, &n);
   lua_settop(L, 2);
   if (!parse_at(L, s, n, check_init(L, opts, n), opts)) lua_pushnil(L);
@@ -803,7 +829,7 @@ static int tables_parse(lua_State *L) {
 /* tables.all(text [, opts]) -> every table, in order */
 static int tables_all(lua_State *L) {
   size_t n;
-  int opts = lua_istable(L, 2) ? 2 : 0;
+  int opts = table_opts(L, "rr.tables.all");
   const char *s = table_text(L, opts, &n);
   lua_settop(L, 2);
   lua_newtable(L);
@@ -833,7 +859,8 @@ static int tables_cells(lua_State *L) {
   }
   drop_trailing_empty(&r);
   grid g = {0};
-  push_cells(L, &g, &r, r.n);
+  size_t lo = SIZE_MAX, hi = 0;
+  push_cells(L, &g, &r, r.n, &lo, &hi);
   return 1;
 }
 
@@ -851,5 +878,11 @@ static const luaL_Reg tables_funcs[] = {
 
 int luaopen_rulerun_tables(lua_State *L) {
   luaL_newlib(L, tables_funcs);
+  lua_createtable(L, 0, 2);           /* OPTIONS: each function's option keys (rulerun.options) */
+  rr_push_names(L, TABLE_OPTIONS);
+  lua_setfield(L, -2, "parse");
+  rr_push_names(L, TABLE_OPTIONS);
+  lua_setfield(L, -2, "all");
+  lua_setfield(L, -2, "OPTIONS");
   return 1;
 }

@@ -116,7 +116,7 @@ static int push_frame(rr_walker *w, char *path, char *rel, dev_t dev, ino_t ino,
     f->v[f->n++] = (entry){key, dir ? st.st_dev : 0, dir ? st.st_ino : 0, problem};
   }
   closedir(d);
-  qsort(f->v, f->n, sizeof *f->v, cmp_entry);
+  if (f->n > 1) qsort(f->v, f->n, sizeof *f->v, cmp_entry);   /* an empty directory has no array */
   w->depth++;
   return 0;
 nomem:
@@ -182,11 +182,15 @@ int rr_walker_next(rr_walker *w, rr_input *in, char *err, size_t errlen) {
       if (w->next_root == w->nroots) return 0;
       const struct stat st = w->root_st[w->next_root];
       const char *root = w->roots[w->next_root++];
+      /* With one root, names are relative to it; with several, two roots may
+       * hold the same relative name (a/x.txt, b/x.txt), so each name starts
+       * with its root as given. */
+      int several = w->nroots > 1;
       if (!S_ISDIR(st.st_mode)) {          /* a file named on the command line is taken whatever its name */
         const char *base = strrchr(root, '/');
-        return hand_out(in, strdup(root), strdup(base ? base + 1 : root), NULL, err, errlen);
+        return hand_out(in, strdup(root), strdup(several || !base ? root : base + 1), NULL, err, errlen);
       }
-      char *dir = strdup(root), *rel = strdup("");
+      char *dir = strdup(root), *rel = strdup(several ? root : "");
       if (!dir || !rel) {
         free(dir);
         free(rel);
@@ -195,6 +199,7 @@ int rr_walker_next(rr_walker *w, rr_input *in, char *err, size_t errlen) {
       }
       size_t n = strlen(dir);
       while (n > 1 && dir[n - 1] == '/') dir[--n] = '\0';   /* "reports/" -> "reports" */
+      for (n = strlen(rel); n > 1 && rel[n - 1] == '/';) rel[--n] = '\0';
       if (push_frame(w, dir, rel, st.st_dev, st.st_ino, err, errlen) == 0) continue;
       char why[256];                       /* the root must list */
       snprintf(why, sizeof why, "%s", err);

@@ -10,6 +10,7 @@ local document = require "rulerun.document"
 local section = require "rulerun.section"
 local tables = require "rulerun.tables"
 local gazetteer = require "rulerun.gazetteer"
+local check_options = require("rulerun.options").check   -- check_options(opts, "rr.x") -> opts
 
 local M = {
   re = re,
@@ -26,7 +27,7 @@ local M = {
 -- beside the rule file) or rr.gazetteer{ {name=, code=, aliases={}}, ... }
 -- or rr.gazetteer{ [name] = code }.  g:find(doc), g:lookup(name).
 function M.gazetteer(source, opts)
-  if type(source) == "string" then return gazetteer.load(source, opts) end
+  if type(source) == "string" then return gazetteer.load(source, check_options(opts, "rr.gazetteer")) end
   return gazetteer.new(source)
 end
 
@@ -35,18 +36,7 @@ end
 -- literal anchor first (PCRE2 skips to it with memchr) and run their full
 -- pattern only in a window around it: a pattern that starts with a run of
 -- Chinese characters would otherwise be tried at every position of the text.
-local function window(s, a, b)
-  if a < 1 then a = 1 end
-  local w = s:sub(a, b)
-  local i, j = 1, #w
-  while i <= j and w:byte(i) & 0xC0 == 0x80 do i = i + 1 end     -- not inside a character
-  local k = j
-  while k > i and w:byte(k) & 0xC0 == 0x80 do k = k - 1 end
-  local lead = w:byte(k) or 0
-  local need = lead >= 0xF0 and 4 or lead >= 0xE0 and 3 or lead >= 0xC0 and 2 or 1
-  if j - k + 1 < need then j = k - 1 end                          -- a character cut at the end
-  return w:sub(i, j), a + i - 2
-end
+local window = document.window
 
 -- The captures of pattern (which ends in $) in the window of `before` bytes
 -- up to the end of the first match of anchor that has one; nil when none does.
@@ -70,23 +60,32 @@ function M.strip_markup(s)
 end
 
 local NAME_SEP = re.compile([[\s*[、,，;；/]\s*]])
-local AND_WORD = re.compile([[^(.{2,}?)(?:及|和|与)(.{2,})$]])
+-- 以及, 及, 和, 与 where they are words of their own: not where the character
+-- is part of a longer word (不及, 涉及, 普及, 及时; 温和, 饱和, 和谐; 参与, 与其 …)
+local CONNECTOR = [[以及|(?<![不涉普危波顾企以])及(?![时早格])|(?<![温缓总柔暖饱调附共])和(?![谐睦蔼煦])|]] ..
+  [[(?<![参给赋授])与(?![其否会])]]
+local AND_WORD = re.compile([[^(.{2,}?)(?:]] .. CONNECTOR .. [[)(.{2,})$]])
+local HAS_CONNECTOR = re.compile("及|和|与")
 local TRAILING = re.compile([[(?:等|[。.;；,，:：\s])+$]])
 
 -- Splits a list of names: "寒武纪、海光信息及龙芯中科等。" -> {"寒武纪", "海光信息", "龙芯中科"}.
--- Separators are 、 , ; / and the words 及 和 与 when both sides keep at least
--- two characters (so 和而泰 stays whole); a trailing 等 and punctuation go.
+-- Separators are 、 , ; / and the conjunctions 以及 及 和 与 when both sides
+-- keep at least two characters (so 和而泰 stays whole) and the character is
+-- not part of a word (AI需求不及预期风险, 饱和度 stay whole); a trailing 等 and
+-- punctuation go.
 function M.split_names(s)
   local out = {}
   s = M.strip_markup(s)
   for _, part in ipairs(NAME_SEP:split(s)) do
     part = TRAILING:gsub(part, "")
-    local a, b = AND_WORD:match(part)
-    local pieces = a and { a, b } or { part }
-    for _, p in ipairs(pieces) do
-      p = M.trim((TRAILING:gsub(p, "")))
-      if p ~= "" then out[#out + 1] = p end
+    while HAS_CONNECTOR:test(part) do
+      local a, b = AND_WORD:match(part)
+      if not a then break end
+      a = M.trim((TRAILING:gsub(a, "")))
+      if a ~= "" then out[#out + 1] = a end
+      part = M.trim(b)
     end
+    if part ~= "" then out[#out + 1] = part end
   end
   return out
 end
@@ -400,7 +399,7 @@ local DISCLAIMER = re.compile([[本报告|免责|仅供|不构成|投资者(?:�
 -- 不构成 … is taken for one).  opts are doc:section options (stop, max_lines ...).
 function M.risk_section(doc, opts)
   local spec = { "风险提示", "风险因素", "投资风险", "主要风险", "风险分析" }
-  for k, v in pairs(opts or {}) do spec[k] = v end
+  for k, v in pairs(check_options(opts, "rr.risk_section") or {}) do spec[k] = v end
   for _, sec in ipairs(doc:sections(spec)) do
     local hits = 0
     for _ in DISCLAIMER:gmatch(sec:text()) do hits = hits + 1 end
@@ -422,7 +421,7 @@ function M.find_table(doc, pattern, opts)
     end
   end
   local o = {}
-  for k, v in pairs(opts or {}) do o[k] = v end
+  for k, v in pairs(check_options(opts, "rr.find_table") or {}) do o[k] = v end
   local t = first_match(doc, o)
   if t then return t end
   o.shape, o.normalize, o.original = "space", true, true
@@ -431,7 +430,29 @@ function M.find_table(doc, pattern, opts)
 end
 
 -- Topic modules: each installs its functions into M.
-local private = { window = window, anchored_match = anchored_match, HAN = HAN, CODE = CODE }
+-- f memoised on its one string argument (f must be a pure function of it
+-- and return only strings, numbers, booleans or nil): the results for at
+-- most 4096 distinct arguments of at most 1024 bytes are kept per Lua
+-- state, then all forgotten at once (a few MB at most).  It pays where a
+-- broker's reports repeat the same text: rating definitions, boilerplate
+-- (docs/PERFORMANCE.md).
+local MEMO_ENTRIES, MEMO_BYTES = 4096, 1024
+local function memo(f)
+  local cache, n = {}, 0
+  return function(s)
+    if #s > MEMO_BYTES then return f(s) end
+    local r = cache[s]
+    if r == nil then
+      if n >= MEMO_ENTRIES then cache, n = {}, 0 end
+      r = table.pack(f(s))
+      cache[s], n = r, n + 1
+    end
+    return table.unpack(r, 1, r.n)
+  end
+end
+
+local private = { window = window, anchored_match = anchored_match, HAN = HAN, CODE = CODE, iso = iso,
+                  memo = memo, check_options = check_options }
 require("rulerun.ratings")(M, private)
 require("rulerun.report")(M, private)
 require("rulerun.advice")(M, private)

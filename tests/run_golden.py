@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Golden cases: each folder under tests/golden holds `args` (the rulerun
 arguments, with {root} for the project and {case} for the folder) and
-expected/*.csv.  The run must produce exactly those files, byte for byte,
-at -j1 and at -j4 (output order never depends on threads)."""
+expected/*.csv.  Each runs as `rulerun test ARGS... expected/`, which must
+pass every table (F1 1), and its outputs must be exactly those files, byte
+for byte, at -j1 and at -j4 (output order never depends on threads)."""
 import os, subprocess, sys, tempfile
 
 def run_case(rulerun, root, case):
@@ -13,10 +14,12 @@ def run_case(rulerun, root, case):
     outputs = []
     for jobs in ("1", "4"):
         out = tempfile.mkdtemp(prefix="golden-")
-        p = subprocess.run([rulerun, "-q", "-j", jobs, "-o", out] + args,
+        p = subprocess.run([rulerun, "test", "-q", "-j", jobs, "-o", out] + args + [expected_dir],
                            capture_output=True, text=True)
         if p.returncode != 0:
-            return [f"exit {p.returncode} at -j{jobs}: {p.stderr.strip()}"]
+            return [f"rulerun test exited {p.returncode} at -j{jobs}:\n{p.stdout}{p.stderr.strip()}"]
+        if not p.stdout.endswith(f" passed, 0 failed\n") or p.stdout.startswith("0 passed"):
+            return [f"rulerun test at -j{jobs} says:\n{p.stdout}"]
         got = sorted(n for n in os.listdir(out) if n.endswith(".csv"))
         outputs.append({n: open(os.path.join(out, n), "rb").read() for n in got})
     errors = []

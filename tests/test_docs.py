@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """docs/RULES.md names every public function: each `function M.x` and field of
-the stdlib table (stdlib/rulerun.lua and its topic modules in stdlib/rulerun/), and each entry of the C modules' function lists."""
+the stdlib table (stdlib/rulerun.lua and the topic modules it installs from stdlib/rulerun/), and each entry of the C modules' function lists."""
 import os
 import re
 import sys
@@ -8,11 +8,11 @@ import sys
 root = sys.argv[1]
 doc = open(os.path.join(root, "docs", "RULES.md"), encoding="utf-8").read()
 lua = open(os.path.join(root, "stdlib", "rulerun.lua"), encoding="utf-8").read()
-# the topic modules under stdlib/rulerun/ install their functions into the same M
+# the topic modules, require("rulerun.x")(M, private), install their functions
+# into the same M (other files there, such as check.lua, are modules of their own)
 modules = os.path.join(root, "stdlib", "rulerun")
-for f in sorted(os.listdir(modules)) if os.path.isdir(modules) else []:
-    if f.endswith(".lua"):
-        lua += "\n" + open(os.path.join(modules, f), encoding="utf-8").read()
+for name in re.findall(r'require\("rulerun\.(\w+)"\)\(M\b', lua):
+    lua += "\n" + open(os.path.join(modules, name + ".lua"), encoding="utf-8").read()
 
 names = set(re.findall(r"^function M\.(\w+)", lua, re.M))
 table = re.search(r"^local M = \{(.*?)^\}", lua, re.M | re.S).group(1)

@@ -3,24 +3,12 @@
 checks the exit code, the message, and what was or was not written."""
 import os, subprocess, sys, tempfile
 
-RULERUN = sys.argv[1]
-failures = 0
-count = 0
+from clitest import check, finish, write
 
-def check(cond, what, detail=""):
-    global failures, count
-    count += 1
-    if not cond:
-        failures += 1
-        print(f"FAIL {what}\n    {detail}")
+RULERUN = sys.argv[1]
 
 def run(*args):
     return subprocess.run([RULERUN, *args], capture_output=True, text=True)
-
-def write(path, data, mode="w"):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, mode, **({} if "b" in mode else {"encoding": "utf-8"})) as f:
-        f.write(data)
 
 tmp = tempfile.mkdtemp(prefix="rr-errors-")
 docs = os.path.join(tmp, "docs")
@@ -55,6 +43,12 @@ p = run(f"{tmp}/loaderr.lua", docs, "-o", os.path.join(tmp, "out-load"))
 check(p.returncode == 2 and f"{tmp}/loaderr.lua:3: no config here" in p.stderr, "load error", p.stderr)
 check(not os.path.exists(os.path.join(tmp, "out-load")), "load error creates no output dir")
 
+# an error raised inside a helper while the rule file loads names the rule file's line first
+write(f"{tmp}/loaderr2.lua", 'local rr = require "rulerun"\nlocal g = rr.gazetteer("nope.csv")\n')
+p = run(f"{tmp}/loaderr2.lua", docs, "-o", os.path.join(tmp, "out-load"))
+check(p.returncode == 2 and p.stderr.startswith(f"rulerun: {tmp}/loaderr2.lua:2: ") and "cannot open" in p.stderr,
+      "a load error inside a helper names the rule file's line", p.stderr)
+
 # a missing rule file, a rule file that declares nothing
 p = run(f"{tmp}/missing.lua", docs)
 check(p.returncode == 2 and "missing.lua" in p.stderr, "missing rule file", p.stderr)
@@ -66,7 +60,7 @@ check(p.returncode == 2 and "declares no table" in p.stderr, "rule file without 
 out = os.path.join(tmp, "out-runtime")
 p = run(f"{tmp}/good.lua", docs, "-o", out, "-j", "2")
 check(p.returncode == 1, "a failed document exits 1", p.returncode)
-check(f"b.txt: rule 'risks' ({tmp}/good.lua:3): {tmp}/good.lua:8: exploded on purpose" in p.stderr,
+check(f"b.txt: {tmp}/good.lua:8: rule 'risks': exploded on purpose" in p.stderr,
       "runtime error names document, rule and lines", p.stderr)
 check("1 of 3 documents failed" in p.stderr, "failure count", p.stderr)
 rows = risk_rows = open(f"{out}/risks.csv", encoding="utf-8").read()
@@ -86,8 +80,30 @@ write(f"{tmp}/column.lua", 'local rr = require "rulerun"\nrr.table("t", {"file",
       'rr.rule("cols", function(doc)\n  rr.emit("t", {a = 1, nope = 2})\nend)\n')
 p = run(f"{tmp}/column.lua", docs, "-o", os.path.join(tmp, "out-col"))
 check(p.returncode == 1, "unknown column exits 1", p.returncode)
-check(f"a.txt: rule 'cols' ({tmp}/column.lua:3): {tmp}/column.lua:4: table 't' has no column 'nope'" in p.stderr,
-      "unknown column names rule, line and column", p.stderr)
+check(f"a.txt: {tmp}/column.lua:4: rule 'cols': table 't' has no column 'nope' (its columns: file, a)" in p.stderr,
+      "unknown column names rule, line and column, and lists the columns", p.stderr)
+check(sum(l.endswith("has no column 'nope' (its columns: file, a)") for l in p.stderr.splitlines()) == 1
+      and "3 documents failed with:" in p.stderr and "(a.txt, b.txt, c.txt)" in p.stderr,
+      "the same error in three documents is told once, with a count and the documents", p.stderr)
+
+# a misspelled option key: an error at the rule's line naming the key, the closest one and the keys there are
+for call, message in [
+        ('rr.find_table(doc, "x", { hedaer = 1 })', "rr.find_table: unknown option 'hedaer' "
+         "(did you mean 'header'? options: shape, header, carry, init, normalize, original)"),
+        ('doc:section { "风险提示", stopp = "^图" }', "doc:section: unknown option 'stopp' "
+         "(did you mean 'stop'? options: from, max_lines, heading_like, max_chars, inline, stop)")]:
+    write(f"{tmp}/option.lua", 'local rr = require "rulerun"\nrr.table("t", {"file", "n"})\n'
+          f'rr.rule("opts", function(doc)\n  local x = {call}\nend)\n')
+    p = run(f"{tmp}/option.lua", docs, "-o", os.path.join(tmp, "out-opt"))
+    check(p.returncode == 1 and f"a.txt: {tmp}/option.lua:4: rule 'opts': {message}" in p.stderr,
+          "a misspelled option names the key and the rule's line: " + call, p.stderr)
+
+# a misspelled column: the closest column and the columns there are
+write(f"{tmp}/column2.lua", 'local rr = require "rulerun"\nrr.table("risks", {"file", "seq", "risk"})\n'
+      'rr.rule("cols", function(doc)\n  rr.emit("risks", {seq = 1, risks = "x"})\nend)\n')
+p = run(f"{tmp}/column2.lua", docs, "-o", os.path.join(tmp, "out-col"))
+check(p.returncode == 1 and "table 'risks' has no column 'risks' (did you mean 'risk'? its columns: file, seq, risk)"
+      in p.stderr, "a misspelled column gets a suggestion", p.stderr)
 
 # a file that is not UTF-8 is reported and skipped
 bad = os.path.join(tmp, "docs-bad")
@@ -141,5 +157,51 @@ check(p.returncode == 1 and "rulerun: profile" in prof and "reading files" in pr
       and "calls  BOOM" in prof, "--profile", prof)
 check(open(f"{tmp}/out-profile/risks.csv", encoding="utf-8").read() == risk_rows, "--profile changes no output")
 
-print(f"{count - failures} passed, {failures} failed")
-sys.exit(1 if failures else 0)
+# print() in a rule: on stderr, prefixed with the document, once whatever -j is;
+# at the top level of the rule file, once (not once per worker)
+write(f"{tmp}/print.lua", 'local rr = require "rulerun"\nprint("loading")\nrr.table("t", {"file", "n"})\n'
+      'rr.rule("p", function(doc) print("lines", doc.nlines) end)\n')
+p = run(f"{tmp}/print.lua", docs, "-o", f"{tmp}/out-print", "-j3")
+lines = p.stderr.splitlines()
+check(p.returncode == 0 and lines.count("loading") == 1
+      and [l for l in lines if ": lines\t" in l] == ["a.txt: lines\t2", "b.txt: lines\t3", "c.txt: lines\t2"],
+      "print: once, prefixed with the document, in input order", p.stderr)
+
+# the yield: per table the rows, per rule the documents it gave nothing for,
+# the documents with no row at all; --yield FILE per document
+write(f"{docs}-y/a.txt", "风险提示\n技术不及预期；需求不及预期。\n")
+write(f"{docs}-y/z.txt", "正文。\n")
+p = run(f"{tmp}/good.lua", f"{docs}-y", "-o", f"{tmp}/out-y", "--yield", f"{tmp}/yield.csv")
+y = open(f"{tmp}/yield.csv", encoding="utf-8").read()
+check(p.returncode == 1 and "rows: risks 2" in p.stderr and y.startswith("file,risks,rules_without_rows,error\n")
+      and "\na.txt,2,," in y and "z.txt,0,,z.txt:" in y, "--yield and the summary", (p.stderr, y))
+write(f"{tmp}/quiet.lua", 'local rr = require "rulerun"\nrr.table("t", {"file", "n"})\n'
+      'rr.rule("none", function(doc) end)\n')
+p = run(f"{tmp}/quiet.lua", docs, "-o", f"{tmp}/out-none")
+check(p.returncode == 0 and "emitted nothing: rule 'none' for 3 files" in p.stderr
+      and "no row at all: 3 files (a.txt, b.txt, c.txt)" in p.stderr, "documents with no row are named", p.stderr)
+p = run(f"{tmp}/quiet.lua", f"{docs}/a.txt", "-o", f"{tmp}/out-none")
+check("1 file (" in p.stderr and "1 files" not in p.stderr and "t 0" in p.stderr, "one file, in English", p.stderr)
+
+# no document at all (a glob that takes nothing): said, non-zero, outputs untouched
+p = run(f"{tmp}/good.lua", docs, "-g", "*.md", "-o", f"{tmp}/out-profile")
+check(p.returncode == 2 and "no report to read in" in p.stderr and "*.md" in p.stderr
+      and open(f"{tmp}/out-profile/risks.csv", encoding="utf-8").read() == risk_rows,
+      "a run that takes no document says so and changes nothing", p.stderr)
+
+# several roots with the same names: the file column tells them apart
+write(f"{tmp}/r1/x.txt", "风险提示\n甲。\n")
+write(f"{tmp}/r2/x.txt", "风险提示\n乙。\n")
+p = run(f"{tmp}/good.lua", f"{tmp}/r1", f"{tmp}/r2/", "-o", f"{tmp}/out-roots")
+got = [l.split(",")[0] for l in open(f"{tmp}/out-roots/risks.csv", encoding="utf-8").read().split("\n")[1:] if l]
+check(got == [f"{tmp}/r1/x.txt", f"{tmp}/r2/x.txt"], "several roots: names start with the root", got)
+
+# a report where the rule file belongs; a stdlib that is not there
+p = run(f"{docs}/a.txt", docs)
+check(p.returncode == 2 and "is " in p.stderr and "a report? The rule file comes first" in p.stderr,
+      "a report given as the rule file", p.stderr)
+p = run("--stdlib", f"{tmp}/nowhere", f"{tmp}/good.lua", docs, "-o", f"{tmp}/out-x")
+check(p.returncode == 2 and "cannot find rulerun's Lua library" in p.stderr and f"{tmp}/nowhere" in p.stderr
+      and "--stdlib DIR" in p.stderr, "a missing stdlib names where it looked and --stdlib", p.stderr)
+
+finish()

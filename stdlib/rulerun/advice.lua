@@ -252,7 +252,7 @@ end
 function M.risks(doc, opts)
   local spec = {}
   for i, h in ipairs(RISK_HEADINGS) do spec[i] = h end
-  for k, v in pairs(opts or {}) do spec[k] = v end
+  for k, v in pairs(priv.check_options(opts, "rr.risks") or {}) do spec[k] = v end
   -- the candidates in the order of the text: sections, and headings glued
   -- to the text before them (text without line breaks)
   local cands = {}

@@ -2,7 +2,7 @@
 -- rr.RATING_NAMES.  Installed into the rulerun table by stdlib/rulerun.lua.
 local re = require "rulerun.re"
 
-return function(M)
+return function(M, priv)
 
 local NUM = [[([+\-−–－]?\d+(?:\.\d+)?)]]
 local PCT = "\\s*[%％]"
@@ -35,7 +35,7 @@ end
 -- relative return in percent (nil where open).  Understands 以上/以下,
 -- 介于…之间, 5%—15%, ±5%, 超过/高于/低于 …, and losses written as unsigned
 -- numbers after 跌幅/落后/跑输/弱于 ("相对跌幅 5%以上" -> nil, -5).
-function M.rating_bounds(def)
+local function rating_bounds(def)
   local horizon, loss = horizon_of(def), LOSS:test(def)
   local function n(x) return M.number((x:gsub("－", "-"))) end
   local pm = PLUS_MINUS:match(def)
@@ -69,6 +69,7 @@ function M.rating_bounds(def)
   if x then return horizon, n(x), nil end
   return horizon, nil, nil
 end
+M.rating_bounds = priv.memo(rating_bounds)
 
 local BENCHMARK = re.compile([[沪深\s*300(?:\s*指数)?|上证(?:综合)?指数|上证综指|上证50(?:指数)?|深证成指|]] ..
   [[创业板指(?:数)?|科创50(?:指数)?|中证\s*(?:500|800|1000|全指)(?:指数)?|万得全A(?:指数)?|]] ..
@@ -79,7 +80,7 @@ local GENERIC_BENCHMARK = re.compile([[^(?:市场基准指数|基准指数|同�
 
 -- The benchmark index s names ("沪深300指数", "恒生指数", "标普500指数" …;
 -- spaces inside taken out), else a generic "市场基准指数"/"基准指数", else nil.
-function M.benchmark(s, init)
+local function benchmark(s, init)
   local generic, pos = nil, init or 1
   while true do
     local a, b = BENCHMARK:find(s, pos)
@@ -88,6 +89,11 @@ function M.benchmark(s, init)
     if not GENERIC_BENCHMARK:test(name) then return name end
     generic, pos = generic or name, b + 1
   end
+end
+local benchmark_of = priv.memo(benchmark)
+function M.benchmark(s, init)
+  if init == nil and type(s) == "string" then return benchmark_of(s) end
+  return benchmark(s, init)
 end
 
 -- Rating names, longest first so that 谨慎推荐 wins over 推荐.
@@ -143,14 +149,10 @@ local LINE_GAP = re.compile([[\n|\s{3,}]])
 local LAST_PCT = re.compile([[.*[%％](?:\s*(?:及|或)?(?:以上|以下|之上|之下|以内))?(?:之间)?(?:波动)?]], "s")
 local HTML_TAG = re.compile([[<[^<>]{0,200}>]])
 
--- s:sub(a, z) moved to whole UTF-8 characters (a forward, z back)
+-- s:sub(a, z) moved to whole UTF-8 characters (a forward, z back); a
+-- window of a document needs no UTF-8 check when a regex searches it
 local function sub_utf8(s, a, z)
-  local n = #s
-  if z > n then z = n end
-  while a <= z and (s:byte(a) or 0) & 0xC0 == 0x80 do a = a + 1 end
-  local b = s:byte(z + 1)
-  while z >= a and b and b & 0xC0 == 0x80 do z = z - 1; b = s:byte(z + 1) end
-  return s:sub(a, z)
+  return (priv.window(s, a, z))
 end
 
 -- The first character start at or after byte p of s (a string or a document).
@@ -169,11 +171,11 @@ local MAX_UNITS = 48   -- definitions in one block
 local DEF_MAX = 900    -- bytes of one definition
 local SNIPPET = 4096   -- the longest text read as definitions without an anchor
 
--- The definition that starts at byte a of w and may run to byte z (the next
--- unit): cut at a full stop or a cell border, at a line end or column gap
--- once it has a percentage, after its last percentage.
-local function definition(w, a, z)
-  local d = sub_utf8(w, a, z - 1)
+-- The definition in raw, the text from a unit's name to the next unit (at
+-- most): cut at a full stop or a cell border, at a line end or column gap
+-- once it has a percentage, after its last percentage.  Returns it
+-- cleaned, and how many bytes of raw it took.
+local function clean_definition(d)
   local e = DEF_END:find(d)
   if e then d = d:sub(1, e - 1) end
   local pos = 1
@@ -192,13 +194,30 @@ local function definition(w, a, z)
   if d:find("\n", 1, true) then d = M.join_lines(d) end
   return M.trim((re.gsub(re.gsub(d, [[\s+]], " "), "[）)]$", ""))), raw
 end
+clean_definition = priv.memo(clean_definition)
+
+-- The definition that starts at byte a of w and may run to byte z (the next unit).
+local function definition(w, a, z)
+  return clean_definition(sub_utf8(w, a, z - 1))
+end
+
+-- What a definition says: whether it states a return view (a comparison
+-- against a benchmark or over a horizon: reversed ones need only the
+-- comparison), whether it has a percentage, its bounds and its benchmark.
+local function facts(def)
+  if not COMPARES:test(def) then return false, false end
+  local months, lower, upper = M.rating_bounds(def)
+  local bench = M.benchmark(def)
+  if bench and GENERIC_BENCHMARK:test(bench) then bench = nil end
+  return true, AGAINST:test(def), PERCENT:test(def), months, lower, upper, bench
+end
+facts = priv.memo(facts)
 
 -- The rating block that starts at the anchor a of s, read from a window of
 -- at most WINDOW bytes: a list of rows (maybe empty), and where the first
 -- unit of the window starts (nil when none).
 local function read_block(s, a, min_rows, any_def)
-  local w = s:sub(a, a + WINDOW + 3)
-  w = sub_utf8(w, 1, WINDOW)
+  local w = sub_utf8(s, a, a + WINDOW - 1)
   if w:find("<", 1, true) then w = HTML_TAG:gsub(w, " | ") end
   -- the units: rating name, start of the definition
   local units, pos, first = {}, 1, nil
@@ -245,7 +264,8 @@ local function read_block(s, a, min_rows, any_def)
   local groups, group = {}, nil
   local prev_end, prev_pol = 1, nil
   for _, u in ipairs(units) do
-    if COMPARES:test(u.def) and (u.reversed or AGAINST:test(u.def)) then
+    local compares, against, pct, months, lower, upper, bench = facts(u.def)
+    if compares and (u.reversed or against) then
       local gap = w:sub(prev_end, u.at - 1)
       -- the anchor may be the end of a header: "行业投资|评级说明"
       if prev_end == 1 and a > 1 then gap = s:sub(char_start(s, math.max(1, a - 18)), a - 1) .. gap end
@@ -265,13 +285,12 @@ local function read_block(s, a, min_rows, any_def)
           if #group > 0 then break end
         end
       end
-      local months, lower, upper = M.rating_bounds(u.def)
       local gh = horizon_of(gap)
       group.horizon = group.horizon or gh or months
       block_horizon = block_horizon or gh or months
       prev_end, prev_pol = u.def_end, pol
       group[#group + 1] = u
-      u.kept = { months = months, lower = lower, upper = upper, group = group }
+      u.kept = { months = months, lower = lower, upper = upper, group = group, pct = pct, bench = bench }
     end
   end
   local kept, scheme = {}, ""
@@ -285,13 +304,12 @@ local function read_block(s, a, min_rows, any_def)
   -- a horizon said after the definitions ("备注：评级标准为…6~12 个月内")
   block_horizon = block_horizon or horizon_of(sub_utf8(w, prev_end, prev_end + 1200))
   local with_pct = 0
-  for _, k in ipairs(kept) do if PERCENT:test(k.u.def) then with_pct = with_pct + 1 end end
+  for _, k in ipairs(kept) do if k.pct then with_pct = with_pct + 1 end end
   if #kept < (min_rows or 2) or (with_pct == 0 and not any_def) then return rows, first end
   -- the block's benchmark: the first index named in it or just after it
   local fallback = M.benchmark(sub_utf8(w, 1, prev_end + 1200)) or ""
   for _, k in ipairs(kept) do
-    local bench = M.benchmark(k.u.def)
-    if not bench or GENERIC_BENCHMARK:test(bench) then bench = fallback end
+    local bench = k.bench or fallback
     rows[#rows + 1] = { scheme = k.scheme, rating = k.u.name, definition = k.u.def,
                         horizon_months = k.months or k.group.horizon or block_horizon,
                         lower_pct = k.lower, upper_pct = k.upper, benchmark = bench,
@@ -301,7 +319,7 @@ local function read_block(s, a, min_rows, any_def)
 end
 
 -- An iterator over the anchors of s from byte pos on: next(pos) -> start,
--- end or nil.  It searches copies of CHUNK bytes, so that a search in a
+-- end or nil.  It searches windows of CHUNK bytes, so that a search in a
 -- long Lua string (checked for UTF-8 on every call) costs the chunk, not
 -- the string.
 local CHUNK = 8192
@@ -311,9 +329,9 @@ local function anchor_finder(s)
     while true do
       if not chunk or pos < c0 + (c0 > 1 and 9 or 0) or pos > c0 + #chunk - 32 then
         c0 = char_start(s, math.max(1, pos - 12))
-        local raw = s:sub(c0, c0 + CHUNK + 3)
+        local raw = sub_utf8(s, c0, c0 + CHUNK + 3)
         last = #raw <= CHUNK
-        chunk = last and raw or sub_utf8(raw, 1, CHUNK)
+        chunk = last and raw or sub_utf8(s, c0, c0 + CHUNK - 1)
         if pos > c0 + #chunk - 1 then return nil end
       end
       local a, b = RATING_BLOCK:find(chunk, pos - c0 + 1)
@@ -332,7 +350,7 @@ end
 -- 评级说明, 评级标准, 公司评级 … are tried in turn and the block with the
 -- most definitions wins.
 function M.ratings(s, opts)
-  opts = opts or {}
+  opts = priv.check_options(opts, "rr.ratings") or {}
   local from = opts.from
   if from then
     if type(from) ~= "number" then from = re.find(s, from) or 1 end
@@ -354,7 +372,7 @@ function M.ratings(s, opts)
     if (not unit_at or unit_at < a) and scanned < zone_end then
       local from = math.max(a, scanned)
       local z0 = char_start(s, math.max(1, from - 12))   -- a little before, for the look-behinds
-      local z = sub_utf8(s:sub(z0, zone_end + 3), 1, zone_end - z0 + 1)
+      local z = sub_utf8(s, z0, zone_end)
       local init = from - z0 + 1
       local u1 = UNIT:find(z, init)
       local u2 = REVERSED_UNIT:find(z, init)

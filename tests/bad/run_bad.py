@@ -148,8 +148,8 @@ def run_case(name, files, rc, msg, args=(), rules=RULES, goods=("good.txt", "sub
         problems.append(f"no message matching {msg!r}")
     if writes is None:
         writes = rc in (0, 1)
-    if writes:
-        got = rows(out, "risks")
+    if writes:     # with several roots, names start with the root: compare within docs
+        got = [[r[0][len(docs) + 1:] if r[0].startswith(docs + "/") else r[0]] + r[1:] for r in rows(out, "risks")]
         for g in goods:
             want = [[g, str(i + 1), r] for i, r in enumerate(GOOD_RISKS)]
             if any(w not in got for w in want):
@@ -181,7 +181,7 @@ def no_rows_for(name, silent=False):
         for t in ("risks", "docs"):
             if any(r[0] == name for r in rows(out, t)):
                 return f"{name} has rows in {t}"
-        if silent and name in err:
+        if silent and re.search("^" + re.escape(name), err, re.M):
             return f"a message about {name}: {err}"
     return check
 
@@ -257,7 +257,7 @@ run_case("file-vanishes-mid-run", vanishing, 1,
          r"^c-victim\.txt: cannot read: No such file or directory, skipped$", args=["-j1", "--allow-io"],
          rules=bad_rule('    assert(os.remove(os.getenv("RR_DOCS") .. "/c-victim.txt"))'),
          env={"RR_DOCS": "%DOCS%"})
-run_case("read-error-mid-read", {}, 1, r"^mem: cannot read: Input/output error, skipped$",
+run_case("read-error-mid-read", {}, 1, r"^/proc/self/mem: cannot read: Input/output error, skipped$",
          paths=lambda docs: [docs, "/proc/self/mem"])
 run_case("dangling-symlink", lambda d: os.symlink("/nonexistent/report.txt", os.path.join(d, "bad.txt")), 1,
          r"^bad\.txt: cannot read: No such file or directory \(a dangling symlink\?\)$")
@@ -289,7 +289,7 @@ run_case("name-in-no-encoding", lambda d: write(d.encode() + b"/bad\xff\xfe.txt"
 # ---- rules that misbehave --------------------------------------------------------
 BAD = {"bad.txt": TEXT}
 run_case("rule-os-execute", BAD, 1,
-         r"^bad\.txt: rule 'bad' \(rules\.lua:\d+\): rules\.lua:\d+: os\.execute is not allowed in rules \(rulerun --allow-io allows it\)$",
+         r"^bad\.txt: rules\.lua:\d+: rule 'bad': os\.execute is not allowed in rules \(rulerun --allow-io allows it\)$",
          rules=bad_rule('    os.execute("touch /tmp/rulerun-was-here")'),
          check=lambda out, err: "the command ran" if os.path.exists("/tmp/rulerun-was-here") else None)
 # what the sandbox refuses: (case, the rule's line, the message after "rule 'bad' ... ")
@@ -303,15 +303,15 @@ REFUSED = [
     ("rule-debug", 'debug.sethook(print, "l")', r"debug is not allowed in rules"),
 ]
 for name, line, msg in REFUSED:
-    run_case(name, BAD, 1, r"^bad\.txt: rule 'bad' .*" + msg, rules=bad_rule("    " + line))
+    run_case(name, BAD, 1, r"^bad\.txt: (?:rules\.lua:\d+: )?rule 'bad'.*" + msg, rules=bad_rule("    " + line))
 run_case("rule-allow-io", BAD, 0, None, args=["--allow-io"],
          rules=bad_rule('    local f = assert(io.open(doc.path .. ".written", "w")) f:write("x") f:close()'),
          check=lambda out, err: None if any(f.endswith(".written") for f in os.listdir(os.path.join(out, "..")))
          else "--allow-io did not let the rule write")
 run_case("rule-endless-loop", BAD, 1,
-         r"^bad\.txt: rule 'bad' \(rules\.lua:\d+\): rules\.lua:\d+: used up its budget of 1000000 Lua instructions for one document \(an endless loop\? rulerun --max-steps N changes it\)",
+         r"^bad\.txt: rules\.lua:\d+: rule 'bad': used up its budget of 1000000 Lua instructions for one document \(an endless loop\? rulerun --max-steps N changes it\)",
          args=["--max-steps", "1000000"], rules=bad_rule("    while true do end"))
-run_case("rule-loop-in-pcall", BAD, 1, r"^bad\.txt: rule 'bad' .*used up its budget",
+run_case("rule-loop-in-pcall", BAD, 1, r"^bad\.txt: (?:rules\.lua:\d+: )?rule 'bad'.*used up its budget",
          args=["--max-steps", "1000000"],
          rules=bad_rule("    while true do pcall(function() while true do end end) end"))
 run_case("rule-eats-memory", BAD, 1,
@@ -319,13 +319,13 @@ run_case("rule-eats-memory", BAD, 1,
          args=["--max-memory", "64"],
          rules=bad_rule('    local t = {} for i = 1, 1e9 do t[i] = ("x"):rep(64) .. i end'))
 run_case("rule-catastrophic-regex", {"bad.txt": TEXT + "a" * 100000 + "!\n"}, 1,
-         r"^bad\.txt: rule 'bad' .*regex gave up searching from byte \d+: (match limit exceeded|JIT stack limit reached)",
+         r"^bad\.txt: (?:rules\.lua:\d+: )?rule 'bad'.*regex gave up searching from byte \d+: (match limit exceeded|JIT stack limit reached)",
          rules=bad_rule('    require("rulerun.re").find(doc.text, "(?m)^(a|aa)+$")'))
 # a long line where the JIT would backtrack without counting: the interpreter's limit stops it
 run_case("rule-backtracking-long-line", {"bad.txt": "正文\n;" + "不及预期" * 300000 + "\n"}, 1,
-         r"^bad\.txt: rule 'bad' .*regex gave up searching from byte \d+: match limit exceeded",
+         r"^bad\.txt: (?:rules\.lua:\d+: )?rule 'bad'.*regex gave up searching from byte \d+: match limit exceeded",
          rules=bad_rule('    require("rulerun.re").find(doc.text, "(?m)^[^\\n]*(?:不及预期|风险)[^\\n]*;[^\\n]*;")'))
-run_case("rule-runtime-error", BAD, 1, r"^bad\.txt: rule 'bad' \(rules\.lua:\d+\): rules\.lua:\d+: attempt to index a nil value",
+run_case("rule-runtime-error", BAD, 1, r"^bad\.txt: rules\.lua:\d+: rule 'bad': attempt to index a nil value",
          rules=bad_rule("    local x = nil; x.y = 1"))
 run_case("rules-do-not-load", BAD, 2, r"^rulerun: .*rules\.lua:\d+: .*expected", rules="rr.table(\n")
 run_case("rules-loop-while-loading", BAD, 2,

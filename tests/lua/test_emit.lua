@@ -21,4 +21,6 @@ T.eq(type(rules[1].line), "number", "rule line recorded")
 T.raises(function() rr.rule("one", function() end) end, "rule 'one' is declared twice", "rule twice")
 T.raises(function() rr.emit("risks", { risk = "x" }) end, "only be called from a rule", "emit outside a rule")
 T.raises(function() rr.emit("nope", {}) end, "no table 'nope'", "unknown table")
+T.raises(function() rr.emit("risk", {}) end, "no table 'risk' declared with rr.table (did you mean 'risks'? tables: risks",
+  "a misspelled table")
 T.done()

@@ -53,6 +53,11 @@ T.eq(#got, 4, "the repeated header on each of four pages")
 T.eq(got[1], "证券研究报告·电子行业周报", "the running header line")
 d = doc("- 存储\n- 存储\n- 存储\n")
 T.eq(d:furniture(), {}, "repeated list items are no running header")
+d = doc("研究简报\n风险提示:原料涨价;出货放缓。请务必阅读正文之后的免责声明。\n")
+T.eq(spans(d), {}, "a footer after a sentence on its line leaves the line to the text")
+T.eq(#d:sections { "风险提示" }, 1, "and the heading on it is found")
+d = doc("电子行业周报 请务必阅读正文之后的免责声明。\n")
+T.eq(#spans(d), 1, "a short header before a footer on one line is furniture")
 
 -- stripped text: one long line, furniture as spans inside it
 local body = string.rep("正文内容。", 500)

@@ -63,4 +63,8 @@ T.eq(#hits, #text, "every planted name found once")
 T.eq(hits[10].code, big[1 + 9 * 97].code, "with its code")
 local small = { "重点推荐贵州茅台、腾讯控股" }
 T.eq(#bg:find(small[1]), 2, "the real names are found in the big dictionary too")
+T.raises(function() rr.gazetteer(dir .. "/companies.csv", { alias = "别名" }) end,
+  "rr.gazetteer: unknown option 'alias' (did you mean 'aliases'? options: name, code, aliases, sep)", "a misspelled option")
+T.raises(function() gazetteer.load(dir .. "/companies.csv", { seps = ";" }) end, "gazetteer.load: unknown option 'seps' (did you mean 'sep'?",
+  "the C function checks too")
 T.done()

@@ -140,4 +140,18 @@ local many = string.rep(filler .. "风险提示:需求不及预期。", 40)
 local t0 = os.clock()
 T.eq(#doc(many):sections("风险提示"), 40, "every inline section of a long line")
 T.eq(os.clock() - t0 < 2, true, "quickly")
+-- options are strict: a misspelled key is an error naming it, the closest key and the keys there are
+d = doc("风险提示\n需求不及预期。\n")
+T.raises(function() d:section { "风险提示", stopp = "^图" } end,
+  "doc:section: unknown option 'stopp' (did you mean 'stop'? options: from, max_lines, heading_like, " ..
+  "max_chars, inline, stop)", "a misspelled section option")
+T.raises(function() d:sections { "风险提示", max_line = 3 } end, "doc:sections: unknown option 'max_line' (did you mean 'max_lines'?",
+  "in sections")
+T.raises(function() d:block(1, { "风险提示" }) end, "doc:block: an options table holds name = value pairs, not a value at [1]",
+  "a block takes no heading names")
+T.raises(function() d:section("风险提示"):items { spilt = ";" } end, "sec:items: unknown option 'spilt' (did you mean 'split'? options: split)",
+  "a misspelled items option")
+T.raises(function() section.items("a", { colour = 1 }) end, "rr.items: unknown option 'colour' (options: split)",
+  "no suggestion when nothing is close")
+T.eq(d:section { "风险提示", [2] = "投资风险", stop = "^图" }.heading, "风险提示", "heading names at any integer key")
 T.done()

@@ -9,6 +9,15 @@ T.eq(rr.split_names("中芯国际和华虹半导体等"), { "中芯国际", "华
 T.eq(rr.split_names("和而泰、中和"), { "和而泰", "中和" }, "和 inside a short name stays")
 T.eq(rr.split_names("**长电科技**、通富微电 等；"), { "长电科技", "通富微电" }, "markup and trailing 等")
 T.eq(rr.split_names(""), {}, "empty")
+-- 及 和 与 are conjunctions only where they are words of their own
+T.eq(rr.split_names("AI需求不及预期风险"), { "AI需求不及预期风险" }, "不及 is not a conjunction")
+T.eq(rr.split_names("下游需求不及预期、原材料价格波动"), { "下游需求不及预期", "原材料价格波动" }, "不及 inside an item of a list")
+T.eq(rr.split_names("海光信息以及寒武纪"), { "海光信息", "寒武纪" }, "以及 is one conjunction")
+T.eq(rr.split_names("甲乙科技和丙丁电子及戊己股份等"), { "甲乙科技", "丙丁电子", "戊己股份" }, "two conjunctions in one part")
+T.eq(rr.split_names("参与方与合作方"), { "参与方", "合作方" }, "参与 is a word, the second 与 a conjunction")
+T.eq(rr.split_names("渗透率普及与价格下降"), { "渗透率普及", "价格下降" }, "普及 is a word")
+T.eq(rr.split_names("显示器件饱和度提升"), { "显示器件饱和度提升" }, "饱和 is a word")
+T.eq(rr.split_names("甲乙科技 和 丙丁电子"), { "甲乙科技", "丙丁电子" }, "spaces around a conjunction")
 
 T.eq(rr.date("2024年09月19日"), "2024-09-19", "date 年月日")
 T.eq(rr.date("发布于 2024 年 6 月 26 日"), "2024-06-26", "date with spaces")
@@ -52,7 +61,8 @@ T.eq({ rr.industry_rating(rr.normalize("增持（维持）")) }, { "增持", "�
 T.eq({ rr.industry_rating("看好(首次)") }, { "看好", "首次" }, "首次")
 T.eq(rr.industry_rating("强于大市 未来 6个月内"), nil, "a definition is no rating")
 T.eq({ rr.industry_rating("(维持)看好(首次)") }, { "看好", "首次" }, "industry rating: an action without a rating is passed over")
-T.eq(rr.broker(rr.normalize("发布:\n华福证券有限责任公司研究所")), "华福证券", "broker: 有限责任公司")
+T.eq(rr.broker(rr.normalize("发布:\n华福证券有限责任公司研究所\n本报告版权归华福证券有限责任公司所有")), "华福证券",
+  "broker: 有限责任公司")
 T.eq(rr.broker("证券研究所\n本报告仅供国泰君安证券股份有限公司的客户使用"), "国泰君安证券", "broker: leading words (本报告仅供) dropped")
 T.eq(rr.broker("某某证券报道"), nil, "broker: none")
 -- the anchored helpers see names whose anchor comes late in a long text, and the same in a document
@@ -158,4 +168,6 @@ local spaced = rr.document("表1\n公司      代码         PE\n贵州茅台  6
 local ft = rr.find_table(spaced, "代码")
 T.eq({ ft.shape, ft.rows[2][3] }, { "space", "16.4" }, "find_table: space shape, cells normalised")
 T.eq(rr.find_table(spaced, "市值"), nil, "find_table: none")
+T.raises(function() rr.risk_section(trap, { max_lnes = 2 }) end,
+  "rr.risk_section: unknown option 'max_lnes' (did you mean 'max_lines'?", "risk_section's options are checked")
 T.done()

@@ -137,4 +137,11 @@ local orig = tables.parse(d, { shape = "space", original = true })
 T.eq(orig and orig.rows[1], { "芯片", "688256.SH", "寒武纪" }, "original = true reads the bytes")
 T.eq(orig and orig.first, #"前言\n" + 1, "positions in the original bytes")
 T.eq(tables.parse("a\tb\n1\t2\n"), tables.parse(rr.document("a\tb\n1\t2\n")), "a document and its text give the same table")
+T.raises(function() tables.parse("a\tb\n1\t2\n", { hedaer = 1 }) end,
+  "rr.tables.parse: unknown option 'hedaer' (did you mean 'header'? options: shape, header, carry, init, normalize, original)",
+  "a misspelled option")
+T.raises(function() tables.all("a\tb\n1\t2\n", { "tab" }) end, "rr.tables.all: an options table holds name = value pairs",
+  "a value without a name")
+T.raises(function() rr.find_table(rr.document("a\tb\n1\t2\n"), "a", { carr = { 1 } }) end,
+  "rr.find_table: unknown option 'carr' (did you mean 'carry'?", "find_table names itself")
 T.done()
