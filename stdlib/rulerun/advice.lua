@@ -362,10 +362,25 @@ local DESCRIPTION_GOES_ON = re.compile([[\G[^,;。:]{0,60}?的]])
 -- two names glued by the extraction where the second starts with Latin
 -- letters ("京东方TCL科技"); one trailing letter is part of a name (京东方A)
 local GLUED_TWO = re.compile("^(" .. HANC .. "{2,5})([A-Z]{2,5}" .. HANC .. "{1,4})$")
+-- 及 和 与 inside a word (涉及, 普及, 不及, 参与, 饱和, 及时, 和谐 …) join no
+-- two names: the text is a phrase ("积极参与封测厂商定增", "5G普及加速")
+local AND_IN_WORD = re.compile("[涉普不波危顾触企惠遍提论推来殃]及|[参给赋授赠干]与|" ..
+  "[总温缓饱融平调共柔附谦随违]和|及[时早格]|和[谐平解睦]|与[其否会]")
 
-local function split_and(name)
+-- The names in one item of a list: "A和B", "A及B", "A以及B" give both (each
+-- must then pass as a name); a name a report prints with its code stays
+-- whole; a connective inside a word makes the item a phrase (nil).  Two
+-- names glued by the extraction are cut only where the second ends like a
+-- company's (TCL科技, not IC设计 or OTC药品).
+local function split_and(name, codes)
+  if codes[name] then return { name } end
   local a, b = AND_SPLIT:match(name)
-  if not a then a, b = GLUED_TWO:match(name) end
+  if a then
+    if AND_IN_WORD:test(name) then return nil end
+  else
+    a, b = GLUED_TWO:match(name)
+    if a and not (COMPANY_END:test(b) or codes[b]) then a = nil end
+  end
   if a and NAME_SHAPE:test(a) and NAME_SHAPE:test(b) then return { a, b } end
   return { name }
 end
@@ -449,9 +464,9 @@ local function list_after(s, b, codes, strong)
     if described > 0 then            -- the description began at the run's start
       for k = #names, run_start, -1 do names[k] = nil end
     end
-    local parts = code and { name } or split_and(name)
-    local ok = true
-    for _, n in ipairs(parts) do
+    local parts = code and { name } or split_and(name, codes)
+    local ok = parts ~= nil
+    for _, n in ipairs(parts or {}) do
       if not NAME_SHAPE:test(n) or NOT_COMPANY:test(n) then ok = false end
     end
     if ok and sep == ":" and cuts == 0 and #names > 0 then

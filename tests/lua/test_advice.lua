@@ -108,6 +108,16 @@ T.eq((rr.risks(d)), { "贸易摩擦加剧的风险", "疫情冲击需求的风�
 d = doc("看好龙头公司。风险提示:1、行业景气度下滑。2、制造成本上升。#title#某某周报#createTime1#2021年03月28日")
 T.eq((rr.risks(d)), { "行业景气度下滑", "制造成本上升" }, "risks: numbered points each ending in 。")
 
+-- the name before a colon where the item explains itself: full-width
+-- colons, as the reports print them, and the name whole though it holds 不及
+d = doc("投资建议：维持推荐。\n风险提示：需求不及预期：若下游客户削减资本开支，公司订单将减少；" ..
+        "原材料价格波动：若铜价大幅上涨，毛利率承压。\n")
+T.eq((rr.risks(d)), { "需求不及预期", "原材料价格波动" }, "risks: the name before a full-width colon, whole")
+-- but a label before a colon heading risks that name themselves stays out
+d = doc("行业景气回升。风险提示：行业层面：集采降价超预期，竞争格局恶化风险；公司层面：研发失败风险。")
+T.eq((rr.risks(d)), { "集采降价超预期", "竞争格局恶化风险", "研发失败风险" },
+  "risks: group labels before full-width colons give the risks after them")
+
 -- ---- recommended companies --------------------------------------------------
 
 T.eq(advice("建议关注长电科技(600584.SH)、通富微电(002156.SZ)等。"),
@@ -148,12 +158,33 @@ T.eq(advice("建议关注长电科技、通富微电、华天科技、晶方科�
 T.eq(advice("本报告所提供的意见及推荐并无根据个别投资者的独特需要做出各种证券、金融工具之推荐。"), "",
   "advice: a trigger in the disclaimer")
 
+-- codes in brackets with a rating: the name, and the code without the rating
+T.eq(advice("建议关注中际旭创(300308.SZ,买入)、新易盛(300502.SZ,增持)等光模块龙头。"),
+  "中际旭创=300308.SZ 新易盛=300502.SZ", "advice: codes in brackets with ratings")
+T.eq(advice("重点推荐：中际旭创（300308.SZ，买入）、天孚通信（300394.SZ，增持）。"),
+  "中际旭创=300308.SZ 天孚通信=300394.SZ", "advice: full-width brackets and commas with ratings")
+-- a name that starts with Latin letters is not cut to its Chinese tail
+T.eq(advice("面板建议关注京东方A(000725.SZ)和TCL科技(000100.SZ)。"), "京东方A=000725.SZ TCL科技=000100.SZ",
+  "advice: a name starting with Latin letters")
+-- 及 和 与 join two names, not the parts of a word
+T.eq(advice("建议关注甲乙生物以及丙丁生物。"), "甲乙生物 丙丁生物", "advice: 以及 between two names")
+T.eq(advice("建议关注积极参与封测厂商定增、普及率提升的机会。"), "", "advice: 参与 is no connective")
+T.eq(names(rr.advice_names(rr.normalize("建议关注示例和科技、甲乙生物。"), { ["示例和科技"] = "300001.SZ" })),
+  "示例和科技 甲乙生物", "advice: a name the report prints with its code stays whole, 和 inside it")
+-- a list of sectors or products with a company-like ending gives nothing
+T.eq(advice("建议关注静态电流、动态电路、漏电流等直流参数的测试需求。"), "",
+  "advice: 等 a kind of things, not of companies")
+
 -- ---- codes, tables of picks, company reports ----------------------------------
 
 local s = rr.normalize("我们推荐迈瑞医疗。表1:2020/8/28300760迈瑞医疗医疗器械龙头")
 T.eq(rr.code_near(s, "迈瑞医疗"), "300760", "code_near: a code glued after a date before the name")
 T.eq(rr.code_near(rr.normalize("首选迈瑞医疗(300760.SZ)。"), "迈瑞医疗"), "300760.SZ", "code_near: in brackets")
 T.eq(rr.code_near(rr.normalize("首选迈瑞医疗。"), "迈瑞医疗"), nil, "code_near: none printed")
+T.eq(rr.code_near(rr.normalize("ST甲乙638574-13%ST甲乙"), "ST甲乙"), nil,
+  "code_near: a table's digits glued to a name are no code")
+T.eq(rr.code_near(rr.normalize("评级7148603658.SH甲乙生物买入"), "甲乙生物"), "603658.SH",
+  "code_near: a code with its exchange after other digits")
 
 T.eq(names(rr.table_picks(rr.normalize("首选股票代码名称评级600584长电科技买入-B002156通富微电中性000001平安银行未评级"))),
   "长电科技=600584", "table_picks: only the positively rated rows")
