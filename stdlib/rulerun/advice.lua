@@ -105,13 +105,16 @@ end
 
 -- Commas separate whole risks when no part goes on with the one before (a
 -- connective: 导致, 影响 …), each is a phrase of four characters or more, and
--- the parts end like risks: both of two, two in three of more.
+-- the parts are whole risks: both of two, two in three of more.  A part is
+-- one when it ends like a risk, or says what causes what inside itself
+-- ("疫情影响下半年公司业绩,美国制裁导致国内半导体发展放缓").
+local CAUSES = re.compile([[^.{2,}?(?:影响|导致|冲击|拖累|制约).{2,}$]])
 local function commas_split(parts)
   if #parts < 2 then return false end
   local whole = 0
   for i, p in ipairs(parts) do
     if len(p) < 4 or (i > 1 and CONNECTIVE:test(p)) then return false end
-    if RISK_END:test(p) then whole = whole + 1 end
+    if RISK_END:test(p) or CAUSES:test(p) then whole = whole + 1 end
   end
   return 3 * whole >= 2 * #parts and (#parts > 2 or whole == 2)
 end
@@ -187,8 +190,11 @@ end
 -- and the trailing 。;， go, a trailing 等 stays.  Page furniture or a
 -- heading glued onto an item ends the list there.  Returns {} when the text
 -- is a table-of-contents entry, legal wording, or prose rather than a list.
+-- the full stop a heading ends with ("◆风险分析。A风险;B风险。")
+local HEADING_STOP = re.compile([[^[。.]+\s*]])
+
 function M.risk_items(text)
-  text = M.trim(text or "")
+  text = HEADING_STOP:gsub(M.trim(text or ""), "")
   if text == "" then return {} end
   local points, cut_off = M.numbered(text), false
   if #points >= 2 then
@@ -232,8 +238,10 @@ end
 -- section, or {pos=} where the list of a heading glued to the text before it,
 -- with a colon, 】 or a bullet after it, starts).  Returns {} when none holds
 -- one.  opts are doc:sections options (stop ...).
--- a heading glued to the text before it, told by the colon or bullet after it
-local GLUED_HEADING = re.compile("(?:" .. table.concat(RISK_HEADINGS, "|") .. [[)\s*】?\s*(?::|•)\s*]])
+-- a heading glued to the text before it, told by the colon or bullet after
+-- it, or by the bullet before it and its full stop ("…等。◆风险分析。A;B。")
+local GLUED_HEADING = re.compile("(?:" .. table.concat(RISK_HEADINGS, "|") .. [[)\s*】?\s*(?::|•)\s*|]] ..
+  "[•◆■●▶►]\\s*(?:" .. table.concat(RISK_HEADINGS, "|") .. [[)\s*。\s*]])
 local GLUED_BODY = 600        -- bytes after such a heading that its list may take
 local FIRST_POINT = re.compile([[^\s*(?:\(\s*1\s*\)|1\s*[)、.](?!\d)|①)]])
 local POINT_AT = re.compile([[\G\s*(?:\(\s*(\d{1,2})\s*\)|(\d{1,2})\s*[)、.](?!\d)|([①-⑳]))[^。]{1,200}。]])

@@ -118,6 +118,15 @@ d = doc("行业景气回升。风险提示：行业层面：集采降价超预�
 T.eq((rr.risks(d)), { "集采降价超预期", "竞争格局恶化风险", "研发失败风险" },
   "risks: group labels before full-width colons give the risks after them")
 
+-- a bulleted heading that ends in a full stop, in the summary, before the
+-- body's section of the same name
+d = doc("建议关注甲乙电子、丙丁科技等。◆风险分析。基站建设不及预期风险；贸易摩擦加剧风险。买入(维持)分析师张三" ..
+        "正文。4、风险分析需求持续疲软：若下游需求疲软，复苏将不及预期；贸易摩擦加剧风险：若摩擦升级，出口受损。")
+T.eq((rr.risks(d)), { "基站建设不及预期风险", "贸易摩擦加剧风险" }, "risks: a bulleted heading ending in 。")
+-- two risks between a comma, each saying what causes what
+T.eq(rr.risk_items("疫情影响下半年公司业绩，美国制裁导致国内半导体发展放缓。"),
+  { "疫情影响下半年公司业绩", "美国制裁导致国内半导体发展放缓" }, "risk_items: two causes between a comma")
+
 -- ---- recommended companies --------------------------------------------------
 
 T.eq(advice("建议关注长电科技(600584.SH)、通富微电(002156.SZ)等。"),
