@@ -295,9 +295,10 @@ end
 -- introduces must still pass as company names (below).  A portfolio (组合)
 -- or 金股 list counts where its label is followed by a colon or a note in
 -- brackets ("稳健组合(排名不分先后)A,B", "8月金股:A"); "看好…龙头:" names its
--- companies after the colon.
+-- companies after the colon.  重点公司 heading the week's news (重点公司业绩,
+-- 重点公司公告及新闻) recommends nothing.
 local TRIGGER = re.compile([[建议(?:重点|积极|持续)?关注|重点推荐|推荐关注|重点关注|持续关注|积极关注|重点跟踪|]] ..
-  [[(?:推荐|受益|相关|核心|重点|首选)标的|(?:推荐|核心|重点|投资)组合|重点公司|相关公司|受益公司|首推|主要推荐|我们推荐|]] ..
+  [[(?:推荐|受益|相关|核心|重点|首选)标的|(?:推荐|核心|重点|投资)组合|重点公司(?!\s*(?:业绩|公告|动态|新闻))|相关公司|受益公司|首推|主要推荐|我们推荐|]] ..
   [[(?:组合|金股)(?=\s*[:(])|看好[^,;。:]{0,12}?(?:龙头|公司|标的|个股|企业)(?=\s*:)|]] ..
   [[(?<=[,;。:])关注|推荐(?=\p{Han}|[A-Z])]])
 -- triggers that name a list of companies by what they are (标的, 组合, 公司,

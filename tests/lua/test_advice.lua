@@ -184,6 +184,9 @@ T.eq(names(rr.advice_names(rr.normalize("建议关注示例和科技、甲乙生
 T.eq(advice("建议关注静态电流、动态电路、漏电流等直流参数的测试需求。"), "",
   "advice: 等 a kind of things, not of companies")
 
+T.eq(advice("重点公司业绩：甲乙光学（2382HK）、丙丁集团（2013HK）将于本周公布业绩。"), "",
+  "advice: 重点公司 heading the week's news recommends nothing")
+
 -- ---- codes, tables of picks, company reports ----------------------------------
 
 local s = rr.normalize("我们推荐迈瑞医疗。表1:2020/8/28300760迈瑞医疗医疗器械龙头")
