@@ -346,13 +346,16 @@ local SECTOR_END = re.compile([[(?:市场|行业|领域|板块|赛道|产业链|
 -- the shape of a company's name: Chinese (2-8 characters, optionally a letter
 -- or digit inside: 京东方A, 三六零) or a Latin brand (Meta, NVIDIA, AMD)
 local NAME_SHAPE = re.compile([[^(?:[A-Za-z0-9]{0,3}\p{Han}[\p{Han}A-Za-z0-9]{1,9}|[A-Z][A-Za-z0-9&.\-]{1,19})$]])
--- ends that make a Chinese name a sector, a product or a phrase, not a company
+-- ends that make a Chinese name a sector, a product or a phrase, not a
+-- company, and the starts of a phrase
 local NOT_COMPANY = re.compile([[(?:板块|行业|产业链|赛道|领域|方向|环节|龙头|企业|厂商|标的|个股|机会|机遇|]] ..
   [[市场|需求|业务|产品|技术|材料|设备|芯片|器件|平台|方面|主线|逻辑|估值|评级|业绩|投资|配置|预期|风险|]] ..
   [[的|]] ..
   [[相关|上游|下游|中游|国产|海外|国内|整体|细分|等|(?:相关|龙头|上市|优质|头部|标的|该|本|子|母|各|多家)公司)$|^(?:我们|同时|其中|此外|重点|建议|关注|推荐|维持|给予|]] ..
   [[首次|上调|下调|买入|增持|持有|中性|公司|行业|板块|标的|受益|相关|核心|以及|包括|例如|比如|如|介绍|]] ..
-  [[据|通过|随着|由于|对于|其中|此外|也是|其他|还包括|来看|具备|具有|相比|看好|均有|之间)]])
+  [[据|通过|随着|由于|对于|其中|此外|也是|其他|还包括|来看|具备|具有|相比|看好|均有|之间)|]] ..
+  -- a date or a quarter ("2月5日", "2020年", "Q3") is no name
+  [[\d\s*[年月日号]|^Q\d]])
 -- what most listed Chinese companies end with: evidence without a code
 local COMPANY_END = re.compile([[(?:集团|股份|控股|科技|电子|高科|医药|药业|生物|医疗|微电|电气|电器|能源|智能|]] ..
   [[材料|精密|光电|光学|通信|信息|软件|网络|传媒|银行|证券|保险|汽车|动力|新材|化学|化工|制药|健康|]] ..
@@ -447,6 +450,25 @@ local function list_after(s, b, codes, strong)
     if not a then break end
     name = re.gsub(name, "^.*【", "")   -- "封测【长电科技": a bracketed tag before the name
     local cut_name, cuts = GLUED_NEXT:gsub(name, "")
+    -- A recommending word inside the item: the name follows the last one
+    -- ("…等光模块龙头;面板推荐京东方A", "…,同时建议关注积极布局的华大基因"),
+    -- or, with nothing after it, precedes it and ends the list there
+    -- ("…、顺络电子受益标的:思瑞浦", whose next list the trigger starts)
+    local t_start, t_end = TRIGGER:find(cut_name)
+    local triggered = false
+    if t_start then
+      local after = cut_name
+      while t_end do
+        after = after:sub(t_end + 1)
+        _, t_end = TRIGGER:find(after)
+      end
+      if after == "" then
+        cut_name, cuts = cut_name:sub(1, t_start - 1), cuts + 1
+      else
+        cut_name, triggered = after, true
+      end
+      if cut_name == "" then break end
+    end
     if sep == "、" then          -- "金域医学4、类消费生物药:": the next point's number
       local before, n = ENUM_GLUED:gsub(cut_name, "")
       if n > 0 then cut_name, cuts = before, cuts + 1 end
@@ -462,6 +484,7 @@ local function list_after(s, b, codes, strong)
     local code = bracket_code or nil   -- unset captures are false
     local described, led
     name, led = LEAD_WORD:gsub(cut_name, "")
+    if triggered then led = led + 1 end   -- the trigger led into the name
     if led > 0 and len(name) == 2 and not codes[name] then
       -- "具备龙头基因": two characters after a lead word are a name only
       -- with a code

@@ -187,6 +187,13 @@ T.eq(advice("建议关注静态电流、动态电路、漏电流等直流参数�
 T.eq(advice("重点公司业绩：甲乙光学（2382HK）、丙丁集团（2013HK）将于本周公布业绩。"), "",
   "advice: 重点公司 heading the week's news recommends nothing")
 
+-- a recommending word inside an item: the name after it, or before it
+T.eq(advice("建议关注甲乙光电(300001.SZ)、丙丁通信等光模块龙头;面板推荐戊己显示(000002.SZ)。"),
+  "甲乙光电=300001.SZ 丙丁通信 戊己显示=000002.SZ", "advice: a trigger inside an item leads into the name")
+T.eq(advice("重点推荐:甲乙股份、丙丁电子受益标的:戊己科技"), "甲乙股份 丙丁电子 戊己科技",
+  "advice: a trigger glued after the last name ends the list")
+T.eq(advice("首推也是独家推荐甲乙仪器;2月5日,我们发布报告。"), "甲乙仪器", "advice: a date is no name")
+
 -- ---- codes, tables of picks, company reports ----------------------------------
 
 local s = rr.normalize("我们推荐迈瑞医疗。表1:2020/8/28300760迈瑞医疗医疗器械龙头")
