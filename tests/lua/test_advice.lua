@@ -146,15 +146,17 @@ T.eq(advice("相关研究《建议关注长电科技、通富微电》2021-03-01
 T.eq(advice("建议关注射频龙头卓胜微、北方华创等龙头。"), "卓胜微 北方华创", "advice: 等龙头 says the list is companies")
 T.eq(advice("推荐三环集团和风华高科。"), "三环集团 风华高科", "advice: 和 between two names")
 
-T.eq(advice("个股方面,推荐顺序为:甲乙保险(601318.SH)、丙丁人寿(601628.SH)。"), "甲乙保险=601318.SH 丙丁人寿=601628.SH",
+T.eq(advice("个股方面,推荐排序为:甲乙保险(601318.SH)、丙丁人寿(601628.SH)。"), "甲乙保险=601318.SH 丙丁人寿=601628.SH",
   "advice: a label before the list")
 T.eq(advice("推荐标的:腾讯控股(0700.HK)、完美世界(002624.SZ),以及网易(NTES.O)和哔哩哔哩(BILI.O)。"),
   "腾讯控股=0700.HK 完美世界=002624.SZ 网易=NTES.O 哔哩哔哩=BILI.O", "advice: 以及 and 和 between names with codes")
 T.eq(advice("建议关注iPhone业务占比较高的充电受益公司鹏鼎控股(002938.SZ)、领益智造(002600.SZ)等。"),
   "鹏鼎控股=002938.SZ 领益智造=002600.SZ", "advice: 受益公司, the name after its description")
-T.eq(advice("5.4重点跟踪之三环集团:业绩高速增长。5.5重点跟踪之洁美科技:离型膜突破。"), "三环集团 洁美科技",
-  "advice: 重点跟踪之 heads a company of its own")
-T.eq(advice("稳健组合(排名不分先后,滚动调整)健康元,迈克生物,安图生物。"), "健康元 迈克生物 安图生物",
+T.eq(advice("5.4重点跟踪之三环集团:业绩高速增长。5.5重点关注之洁美科技:离型膜突破。"), "三环集团 洁美科技",
+  "advice: a heading that names one company known by its ending")
+T.eq(advice("5.3重点跟踪之甲乙丙:业绩高速增长。"), "",
+  "advice: a heading's one name needs evidence like any list's")
+T.eq(advice("成长组合(排名不分先后,滚动调整)健康元,迈克生物,安图生物。"), "健康元 迈克生物 安图生物",
   "advice: a portfolio's note in brackets, names between commas")
 T.eq(advice("建议关注:进口替代领域的智立达、卡姆克,微创领域的大正新、天松宝。"),
   "", "advice: names no list gives evidence for")
@@ -224,5 +226,11 @@ T.eq(rr.rated_company(d), nil, "rated_company: not a company report")
 
 d = doc("公司研究\n示例科技(688999.SH)\n投资评级：买入（维持）\n投资建议：建议关注示例科技、长电科技(600584.SH)等。\n")
 T.eq(names(rr.recommendations(d)), "示例科技=688999.SH 长电科技=600584.SH", "recommendations: each company once")
+
+-- docs/RULES.md's example of rr.recommendations
+d = doc("投资建议：建议关注中际旭创(300308.SZ,买入)、新易盛(300502.SZ,增持)等光模块龙头；面板推荐京东方A和TCL科技。" ..
+        "重点公司业绩：甲乙光学(2382HK)将于本周公布业绩。表1：代码名称000100.SZTCL科技买入ST甲乙638574-13%")
+T.eq(names(rr.recommendations(d)), "中际旭创=300308.SZ 新易盛=300502.SZ 京东方A TCL科技=000100.SZ",
+  "recommendations: codes with ratings, a Latin start, a trigger inside an item, news")
 
 T.done()
