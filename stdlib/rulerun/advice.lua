@@ -239,9 +239,11 @@ end
 -- with a colon, 】 or a bullet after it, starts).  Returns {} when none holds
 -- one.  opts are doc:sections options (stop ...).
 -- a heading glued to the text before it, told by the colon or bullet after
--- it, or by the bullet before it and its full stop ("…等。◆风险分析。A;B。")
-local GLUED_HEADING = re.compile("(?:" .. table.concat(RISK_HEADINGS, "|") .. [[)\s*】?\s*(?::|•)\s*|]] ..
-  "[•◆■●▶►]\\s*(?:" .. table.concat(RISK_HEADINGS, "|") .. [[)\s*。\s*]])
+-- it, or by the bullet before it and its full stop ("…等。◆风险分析。A;B。");
+-- the pattern starts with the heading, so that PCRE2 skips to its first
+-- characters, and the bullet is looked at only after a full stop
+local GLUED_HEADING = re.compile("(?:" .. table.concat(RISK_HEADINGS, "|") .. [[)\s*】?\s*(:|•|。)\s*]])
+local BULLET_BEFORE = re.compile([[[•◆■●▶►]\s*$]])
 local GLUED_BODY = 600        -- bytes after such a heading that its list may take
 local FIRST_POINT = re.compile([[^\s*(?:\(\s*1\s*\)|1\s*[)、.](?!\d)|①)]])
 local POINT_AT = re.compile([[\G\s*(?:\(\s*(\d{1,2})\s*\)|(\d{1,2})\s*[)、.](?!\d)|([①-⑳]))[^。]{1,200}。]])
@@ -270,9 +272,9 @@ function M.risks(doc, opts)
   for _, sec in ipairs(doc:sections(spec)) do cands[#cands + 1] = { pos = sec.pos or 0, sec = sec } end
   local pos = 1
   while true do
-    local _, b = GLUED_HEADING:find(doc, pos)
+    local a, b, stop = GLUED_HEADING:find(doc, pos)
     if not b then break end
-    cands[#cands + 1] = { pos = b + 1 }
+    if stop ~= "。" or BULLET_BEFORE:test((window(doc, a - 8, a - 1))) then cands[#cands + 1] = { pos = b + 1 } end
     pos = b + 1
   end
   table.sort(cands, function(x, y) return x.pos < y.pos end)
