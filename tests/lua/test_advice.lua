@@ -169,32 +169,34 @@ T.eq(advice("建议关注长电科技、通富微电、华天科技、晶方科�
 T.eq(advice("本报告所提供的意见及推荐并无根据个别投资者的独特需要做出各种证券、金融工具之推荐。"), "",
   "advice: a trigger in the disclaimer")
 
--- codes in brackets with a rating: the name, and the code without the rating
-T.eq(advice("建议关注中际旭创(300308.SZ,买入)、新易盛(300502.SZ,增持)等光模块龙头。"),
-  "中际旭创=300308.SZ 新易盛=300502.SZ", "advice: codes in brackets with ratings")
-T.eq(advice("重点推荐：中际旭创（300308.SZ，买入）、天孚通信（300394.SZ，增持）。"),
-  "中际旭创=300308.SZ 天孚通信=300394.SZ", "advice: full-width brackets and commas with ratings")
--- a name that starts with Latin letters is not cut to its Chinese tail
-T.eq(advice("面板建议关注京东方A(000725.SZ)和TCL科技(000100.SZ)。"), "京东方A=000725.SZ TCL科技=000100.SZ",
-  "advice: a name starting with Latin letters")
--- 及 和 与 join two names, not the parts of a word
-T.eq(advice("建议关注甲乙生物以及丙丁生物。"), "甲乙生物 丙丁生物", "advice: 以及 between two names")
-T.eq(advice("建议关注积极参与封测厂商定增、普及率提升的机会。"), "", "advice: 参与 is no connective")
+-- each case: a text, the names advice_names gives for it, what it shows
+for _, c in ipairs {
+  -- codes in brackets with a rating: the name, and the code without the rating
+  { "建议关注中际旭创(300308.SZ,买入)、新易盛(300502.SZ,增持)等光模块龙头。", "中际旭创=300308.SZ 新易盛=300502.SZ",
+    "codes in brackets with ratings" },
+  { "重点推荐：中际旭创（300308.SZ，买入）、天孚通信（300394.SZ，增持）。", "中际旭创=300308.SZ 天孚通信=300394.SZ",
+    "full-width brackets and commas with ratings" },
+  -- a name that starts with Latin letters is not cut to its Chinese tail
+  { "面板建议关注京东方A(000725.SZ)和TCL科技(000100.SZ)。", "京东方A=000725.SZ TCL科技=000100.SZ",
+    "a name starting with Latin letters" },
+  -- 及 和 与 join two names, not the parts of a word
+  { "建议关注甲乙生物以及丙丁生物。", "甲乙生物 丙丁生物", "以及 between two names" },
+  { "建议关注积极参与封测厂商定增、普及率提升的机会。", "", "参与 is no connective" },
+  -- a list of sectors or products with a company-like ending gives nothing
+  { "建议关注静态电流、动态电路、漏电流等直流参数的测试需求。", "", "等 a kind of things, not of companies" },
+  { "重点公司业绩：甲乙光学（2382HK）、丙丁集团（2013HK）将于本周公布业绩。", "",
+    "重点公司 heading the week's news recommends nothing" },
+  -- a recommending word inside an item: the name after it, or before it
+  { "建议关注甲乙光电(300001.SZ)、丙丁通信等光模块龙头;面板推荐戊己显示(000002.SZ)。",
+    "甲乙光电=300001.SZ 丙丁通信 戊己显示=000002.SZ", "a trigger inside an item leads into the name" },
+  { "重点推荐:甲乙股份、丙丁电子受益标的:戊己科技", "甲乙股份 丙丁电子 戊己科技",
+    "a trigger glued after the last name ends the list" },
+  { "首推也是独家推荐甲乙仪器;2月5日,我们发布报告。", "甲乙仪器", "a date is no name" },
+} do
+  T.eq(advice(c[1]), c[2], "advice: " .. c[3])
+end
 T.eq(names(rr.advice_names(rr.normalize("建议关注示例和科技、甲乙生物。"), { ["示例和科技"] = "300001.SZ" })),
   "示例和科技 甲乙生物", "advice: a name the report prints with its code stays whole, 和 inside it")
--- a list of sectors or products with a company-like ending gives nothing
-T.eq(advice("建议关注静态电流、动态电路、漏电流等直流参数的测试需求。"), "",
-  "advice: 等 a kind of things, not of companies")
-
-T.eq(advice("重点公司业绩：甲乙光学（2382HK）、丙丁集团（2013HK）将于本周公布业绩。"), "",
-  "advice: 重点公司 heading the week's news recommends nothing")
-
--- a recommending word inside an item: the name after it, or before it
-T.eq(advice("建议关注甲乙光电(300001.SZ)、丙丁通信等光模块龙头;面板推荐戊己显示(000002.SZ)。"),
-  "甲乙光电=300001.SZ 丙丁通信 戊己显示=000002.SZ", "advice: a trigger inside an item leads into the name")
-T.eq(advice("重点推荐:甲乙股份、丙丁电子受益标的:戊己科技"), "甲乙股份 丙丁电子 戊己科技",
-  "advice: a trigger glued after the last name ends the list")
-T.eq(advice("首推也是独家推荐甲乙仪器;2月5日,我们发布报告。"), "甲乙仪器", "advice: a date is no name")
 
 -- ---- codes, tables of picks, company reports ----------------------------------
 
