@@ -79,7 +79,7 @@ static int open_shard(shard *s, const char *dir, int first, char **headers) {
   int end = 0;
   if (got <= 0 || sscanf(s->line, "rulerun shard %d/%d\n%n", &s->k, &s->n, &end) != 2 || end != got)
     return fail("%s: not a shard's notes (its first line: rulerun shard K/N)%s", path, "");
-  if ((got = getline(&s->line, &s->cap, s->notes)) <= 0) return fail("%s: no tables line%s", path, "");
+  if (getline(&s->line, &s->cap, s->notes) <= 0) return fail("%s: no tables line%s", path, "");
   if (first) {
     if (!(table_names = strdup(s->line))) return fail("out of memory%s%s", "", "");
     table_names[strcspn(table_names, "\n")] = '\0';

@@ -57,6 +57,7 @@ struct rr_engine {
 
 const char *rr_version(void) { return RR_VERSION; }
 
+static void set_error(rr_engine *e, const char *fmt, ...) RR_PRINTF(2, 3);
 static void set_error(rr_engine *e, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
@@ -1043,7 +1044,6 @@ int rr_engine_run(rr_engine *e, const char *const *paths, size_t npaths) {
   }
   pthread_mutex_init(&ru.mu, NULL);
   pthread_cond_init(&ru.cv, NULL);
-  int started = 0;
   for (int i = 0; i < jobs; i++) {
     ws[i].run = &ru;
     ws[i].L = i == 0 ? e->L0 : load_state(e, 1, 0, e->err, sizeof e->err);
@@ -1053,6 +1053,7 @@ int rr_engine_run(rr_engine *e, const char *const *paths, size_t npaths) {
     }
   }
   if (status == RR_OK) {
+    int started = 0;
     for (int i = 1; i < jobs; i++) {
       if (pthread_create(&ws[i].th, NULL, work, &ws[i]) != 0) break;
       started = i;

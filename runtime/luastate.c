@@ -279,7 +279,7 @@ void rr_lua_close(lua_State *L) {
 static int has_stdlib(const char *dir) {
   char p[PATH_MAX];
   struct stat st;
-  return dir && snprintf(p, sizeof p, "%s/rulerun.lua", dir) < (int)sizeof p && stat(p, &st) == 0;
+  return dir && snprintf(p, sizeof p, "%s/rulerun/init.lua", dir) < (int)sizeof p && stat(p, &st) == 0;
 }
 
 void rr_stdlib_searched(const char *explicit_dir, char *buf, size_t n) {
@@ -290,6 +290,7 @@ void rr_stdlib_searched(const char *explicit_dir, char *buf, size_t n) {
 }
 
 const char *rr_find_stdlib(const char *explicit_dir) {
+  /* cppcheck-suppress variableScope ; static: the path found is returned, one per process */
   static char found[PATH_MAX];
   if (explicit_dir) return explicit_dir;
   const char *env = getenv("RULERUN_STDLIB");

@@ -234,8 +234,6 @@ void rr_xlsx_abort(rr_xlsx *x) {
 
 #else   /* a build without libxlsxwriter says which option it needs */
 
-struct rr_xlsx { int unused; };
-
 rr_xlsx *rr_xlsx_open(const char *path, const rr_table_schema *tables, int ntables, int provenance, char *err,
                       size_t errlen) {
   (void)tables, (void)ntables, (void)provenance;
