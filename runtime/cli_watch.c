@@ -15,14 +15,16 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "rr_internal.h"
 
 #define SETTLE_MS 200       /* a change is acted on once nothing else changed for this long */
 #define MAX_DEPTH 64
 #define EVENTS (IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE | IN_DELETE | \
                 IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR)
 
-/* A watched directory and which of its names count: those matching pattern,
- * or the one name; a tree's subdirectories are watched too. */
+/* A watched directory and which of its names count: those matching pattern
+ * (REPORT_FILES: those the walk takes), or the one name; a tree's
+ * subdirectories are watched too. */
 typedef struct watch {
   int wd;
   char *dir;
@@ -37,10 +39,13 @@ typedef struct watcher {
   watch *v;
   size_t n, cap;
   const char *out_dir;   /* never watched: the run writes there */
+  rr_globs *reports;     /* which files of the report trees count: the walk's globs */
   int said;              /* a directory could not be watched (said once) */
   char first[PATH_MAX];  /* the first change since the last run */
   size_t changes;
 } watcher;
+
+static const char REPORT_FILES[] = "(the walk's globs)";
 
 static double now_ms(void) {
   struct timespec ts;
@@ -150,6 +155,9 @@ static int counts(watcher *w, size_t i, const struct inotify_event *ev) {
   if (ev->mask & IN_ISDIR) {
     if (!x.tree || same_file(path, w->out_dir)) return 0;
     if (ev->mask & (IN_CREATE | IN_MOVED_TO)) watch_dir(w, path, x.pattern, NULL, NULL, 1, 0);
+  } else if (x.pattern == REPORT_FILES) {
+    /* a glob with a '/' needs the path below the root given: any file counts then */
+    if (w->reports && !rr_globs_need_path(w->reports) && !rr_globs_take(w->reports, NULL, name, 0)) return 0;
   } else if (x.pattern && fnmatch(x.pattern, name, 0) != 0) {
     return 0;
   }
@@ -270,7 +278,7 @@ static void put_tally(const cli_tally *t, const cli_tally *before, int round) {
 static void arm(watcher *w, const cli *c, size_t npaths, const char *expected_dir, const char *stdlib) {
   watch_path(w, c->args[0], NULL);
   watch_dir(w, stdlib, "*.lua", NULL, NULL, 1, 0);
-  for (size_t i = 0; i < npaths; i++) watch_path(w, c->args[1 + i], c->opt.glob ? c->opt.glob : "*.txt");
+  for (size_t i = 0; i < npaths; i++) watch_path(w, c->args[1 + i], REPORT_FILES);
   if (expected_dir) {
     watch_dir(w, expected_dir, "*.csv", NULL, NULL, 0, 0);
     watch_dir(w, expected_dir, NULL, "files.txt", NULL, 0, 0);
@@ -283,11 +291,19 @@ int cli_watch(cli *c, size_t npaths, const char *expected_dir, cli_run_fn run) {
     fprintf(stderr, "rulerun: --watch: no inotify: %s\n", strerror(errno));
     return 2;
   }
+  char err[256];
+  w.reports = rr_globs_new(c->opt.globs, c->opt.nglobs, c->opt.glob, err, sizeof err);
+  if (!w.reports) {
+    fprintf(stderr, "rulerun: %s\n", err);
+    close(w.fd);
+    return 2;
+  }
   rr_engine *probe = rr_engine_new(&c->opt);
   char *stdlib = probe ? strdup(rr_engine_stdlib(probe)) : NULL;
   rr_engine_free(probe);
   if (!stdlib) {
     fprintf(stderr, "rulerun: out of memory\n");
+    rr_globs_free(w.reports);
     close(w.fd);
     return 2;
   }
@@ -325,6 +341,7 @@ int cli_watch(cli *c, size_t npaths, const char *expected_dir, cli_run_fn run) {
   for (size_t i = 0; i < w.n; i++) free(w.v[i].dir);
   free(w.v);
   free(stdlib);
+  rr_globs_free(w.reports);
   close(w.fd);
   return sig == SIGTERM ? 128 + SIGTERM : sig ? 0 : 2;
 }

@@ -7,7 +7,7 @@ the watch goes on) and is mended; for test, an edited expected table moves
 the F1.  Each change must be followed by a run whose lines give the rows and
 their change; SIGINT ends the watch with exit 0.  Timeouts are generous and
 nothing is timed."""
-import os, queue, re, signal, subprocess, sys, tempfile, threading
+import os, queue, re, signal, subprocess, sys, tempfile, threading, time
 
 RULERUN = sys.argv[1]
 TIMEOUT = 60
@@ -66,6 +66,16 @@ class Watch:
             check(False, f"{what}: a run within {TIMEOUT} s", "\n".join(self.err))
             return []
 
+    def said(self, test):
+        """Whether a stderr line passes test within TIMEOUT (stderr is read
+        by its own thread: it may come after the stdout line waited for)."""
+        end = time.monotonic() + TIMEOUT
+        while time.monotonic() < end:
+            if any(test(l) for l in list(self.err)):
+                return True
+            time.sleep(0.05)
+        return False
+
     def stop(self):
         self.p.send_signal(signal.SIGINT)
         try:
@@ -101,17 +111,21 @@ write(f"{tmp}/rules.lua.tmp", "this is not Lua (")
 os.replace(f"{tmp}/rules.lua.tmp", rules)            # as editors save: a new file renamed over the old
 lines = w.run_lines("rule file broken")
 check(lines == ["run 5: failed (exit 2)"], "a rule file that does not load: no tally", lines)
-check(any(l.startswith(f"rulerun: {rules}:1:") for l in w.err), "its error is printed", "\n".join(w.err))
+check(w.said(lambda l: l.startswith(f"rulerun: {rules}:1:")), "its error is printed", "\n".join(w.err))
 check(w.p.poll() is None, "the watch goes on after a rule file that does not load")
 
 write(f"{tmp}/rules.lua.tmp", RULES % "")
 os.replace(f"{tmp}/rules.lua.tmp", rules)
 lines = w.run_lines("rule file mended")
 check("  risks 4 (-2)" in lines, "the mended rule file runs, set beside the last good run", lines)
-check(any("rules.lua changed: running again" in l for l in w.err), "the change is named", "\n".join(w.err))
+check(w.said(lambda l: "rules.lua changed: running again" in l), "the change is named", "\n".join(w.err))
+write(f"{reports}/c.TXT", "风险提示\n竞争加剧。\n")   # the walk's default glob takes any case: so does the watch
+lines = w.run_lines("a report the default glob takes in upper case")
+check("  risks 5 (+1)" in lines, "a file the walk takes is watched as the walk takes it", lines)
 status = w.stop()
 check(status == 0, "SIGINT ends the watch with exit 0", status)
-check(open(f"{out}/risks.csv", encoding="utf-8").read().count("\n") == 5, "the last run's output is there")
+check(open(f"{out}/risks.csv", encoding="utf-8").read().count("\n") == 6, "the last run's output is there")
+os.remove(f"{reports}/c.TXT")
 
 # rulerun test --watch: the F1 per table and its change
 expected = f"{tmp}/expected"
