@@ -301,7 +301,9 @@ static lua_State *load_state(rr_engine *e, int quiet, int keep, char *err, size_
   *nrules = (size_t)lua_tointeger(L, -1);
   lua_pop(L, 2);
   if (rc != LUA_OK) {
-    if (rc == LUA_ERRMEM) {
+    /* require turns a module's out of memory into a runtime error that quotes it */
+    const char *msg = lua_tostring(L, -1);
+    if (rc == LUA_ERRMEM || (g->mem_hit && msg && strstr(msg, "not enough memory"))) {
       load_nomem(e, err, errlen);
     } else {
       first_line(L, err, errlen);
