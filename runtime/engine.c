@@ -1507,11 +1507,6 @@ int rr_engine_process(rr_engine *e, const char *name, const char *data, size_t l
   return status;
 }
 
-void rr_options_init(rr_options *opt) {
-  memset(opt, 0, sizeof *opt);
-  opt->size = sizeof *opt;
-}
-
 const char *rr_strerror(int status) {
   switch (status) {
     case RR_OK: return "success";

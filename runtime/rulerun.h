@@ -105,8 +105,14 @@ typedef struct rr_options {
   int no_csv;              /* rr_engine_run writes no CSV file (the rows go to on_row only) */
 } rr_options;
 
-/* Defaults in every field, and size set. */
-RR_API void rr_options_init(rr_options *opt);
+/* Defaults in every field (all zero), and size set.  Inline, so that it
+ * writes the struct the caller was compiled with, never a newer library's
+ * bigger one. */
+static inline void rr_options_init(rr_options *opt) {
+  rr_options zero = {0};
+  *opt = zero;
+  opt->size = sizeof *opt;
+}
 
 /* What the last run did.  The pointers stay valid until the next
  * rr_engine_load*, rr_engine_run or rr_engine_free. */
