@@ -33,6 +33,14 @@ static void profile_regex(void *ud, const char *pattern, double secs, double cal
   run->re[i].calls += calls;
 }
 
+/* rr_regex_take_stats under lua_pcall: it makes strings of the patterns. */
+static int take_regex_stats(lua_State *L) {
+  rr_run_profile *run = lua_touserdata(L, 1);
+  lua_settop(L, 0);
+  rr_regex_take_stats(L, profile_regex, run);
+  return 0;
+}
+
 /* Adds the figures of state L to the run's, and zeroes L's. */
 void rr_profile_collect(rr_run_profile *run, lua_State *L) {
   rr_profile *p = &rr_luactx_get(L)->prof;
@@ -46,7 +54,9 @@ void rr_profile_collect(rr_run_profile *run, lua_State *L) {
   for (size_t i = 0; i < p->nrules && i < run->nrules; i++) run->rule[i] += p->rule[i];
   p->read = p->normalize = 0;
   memset(p->rule, 0, p->nrules * sizeof *p->rule);
-  rr_regex_take_stats(L, profile_regex, run);
+  lua_pushcfunction(L, take_regex_stats);   /* light values: nothing allocated outside the pcall */
+  lua_pushlightuserdata(L, run);
+  if (lua_pcall(L, 1, 0, 0) != LUA_OK) lua_pop(L, 1);   /* out of memory: the regex lines are short */
 }
 
 /* pattern made printable on one line: control characters as \n \t, cut
