@@ -12,9 +12,10 @@
  * rr_engine_process may be called from several threads at once on one engine
  * (each call runs on a Lua state of its own, taken from a pool the engine
  * keeps), and rr_engine_cancel may be called from anywhere, a signal handler
- * included.  Different engines are independent.  The library keeps no global
- * state, changes no signal handler and never calls exit() or abort(): every
- * failure, running out of memory included, is a status returned. */
+ * included.  Different engines are independent: the library keeps no state
+ * outside them (but each thread's last rr_engine_process message), changes
+ * no signal handler and never calls exit() or abort(): every failure,
+ * running out of memory included, is a status returned. */
 #ifndef RULERUN_H
 #define RULERUN_H
 
