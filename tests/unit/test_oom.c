@@ -114,19 +114,33 @@ extern void __libc_free(void *);
 
 static int armed;
 static long allocations, fail_at;   /* the allocation that fails (1-based); 0: none */
+static long live;                   /* blocks allocated and not freed */
 
 static int fail_now(void) {
   if (!armed) return 0;
   return ++allocations == fail_at;
 }
 
-void *malloc(size_t n) { return fail_now() ? NULL : __libc_malloc(n); }
-void *calloc(size_t n, size_t k) { return fail_now() ? NULL : __libc_calloc(n, k); }
-void *realloc(void *p, size_t n) {
-  if (p && n == 0) return __libc_realloc(p, n);
-  return fail_now() ? NULL : __libc_realloc(p, n);
+static void *counted(void *p) {
+  if (p) live++;
+  return p;
 }
-void free(void *p) { __libc_free(p); }
+
+void *malloc(size_t n) { return fail_now() ? NULL : counted(__libc_malloc(n)); }
+void *calloc(size_t n, size_t k) { return fail_now() ? NULL : counted(__libc_calloc(n, k)); }
+void *realloc(void *p, size_t n) {
+  if (p && n == 0) {
+    live--;
+    return __libc_realloc(p, n);
+  }
+  if (fail_now()) return NULL;
+  void *q = __libc_realloc(p, n);
+  return p ? q : counted(q);
+}
+void free(void *p) {
+  if (p) live--;
+  __libc_free(p);
+}
 
 static int read_all(const char *path, char *buf, size_t n) {
   FILE *f = fopen(path, "r");
@@ -170,17 +184,20 @@ static int session(void) {
 }
 
 /* Runs the session in a child with allocation n failing: 0 handled, 1
- * misbehaved, 2 crashed, 3 the session made fewer than n allocations. */
+ * misbehaved, 2 crashed, 3 the session made fewer than n allocations, 4
+ * blocks were left allocated after it (the parent's session made what the
+ * C library keeps once, stdio's buffers and the like, before the fork). */
 static int child(long n) {
   fflush(stderr);
   pid_t pid = fork();
   if (pid == 0) {
     fail_at = n;
     allocations = 0;
+    long before = live;
     armed = 1;
     int bad = session();
     armed = 0;
-    _exit(allocations < n ? 3 : bad);
+    _exit(allocations < n ? 3 : bad ? bad : live > before ? 4 : 0);
   }
   int st;
   if (pid < 0 || waitpid(pid, &st, 0) != pid) return 2;
@@ -196,23 +213,28 @@ static void test_injected(void) {
   armed = 0;
   long total = allocations;
   long stride = total > MAX_POINTS ? (total + MAX_POINTS - 1) / MAX_POINTS : 1;
-  long tested = 0, crashed = 0, misbehaved = 0;
+  long tested = 0, crashed = 0, misbehaved = 0, leaked = 0;
   for (long n = 1; n <= total; n += stride) {
     int rc = child(n);
     tested++;
     if (rc == 2) {
       crashed++;
       if (crashed <= 5) fprintf(stderr, "allocation %ld failing: the session crashed\n", n);
+    } else if (rc == 4) {
+      leaked++;
+      if (leaked <= 5) fprintf(stderr, "allocation %ld failing: blocks were left allocated\n", n);
     } else if (rc == 1) {
       misbehaved++;
       if (misbehaved <= 5) fprintf(stderr, "allocation %ld failing: a call gave no status or a wrong row\n", n);
     }
   }
   fprintf(stderr, "fault injection: %ld allocations in the session, %ld failure points tested "
-          "(every %ld), %ld crashed, %ld misbehaved\n", total, tested, stride, crashed, misbehaved);
+          "(every %ld), %ld crashed, %ld misbehaved, %ld leaked\n", total, tested, stride, crashed, misbehaved,
+          leaked);
   CHECK(total > 100);
   CHECK(crashed == 0);
   CHECK(misbehaved == 0);
+  CHECK(leaked == 0);
 }
 #endif
 
