@@ -8,7 +8,8 @@
  *    file into a directory) is repeated in a child process with allocation N
  *    failing, for N over every allocation the session makes (a stride when
  *    there are more than MAX_POINTS).  Each call returns a status with a
- *    message; what returns RR_OK gave exactly the rows it should.  Not under
+ *    message; what returns RR_OK gave exactly the rows it should; no block
+ *    is left allocated once the engine is freed.  Not under
  *    AddressSanitizer, which owns malloc. */
 #include <stdio.h>
 #include <stdlib.h>
