@@ -213,7 +213,7 @@ static void test_failed_loads(void) {
           fds0, fds1, mem0, mem1);
   CHECK(bad == 0);
   CHECK(fds1 == fds0);
-  CHECK(mem1 <= mem0 + 4096);
+  CHECK(mem1 <= mem0 + 4096);   /* 0 and 0 under ASan, whose LeakSanitizer checks instead */
   rr_engine_free(e);
   rr_engine_free(es);
 }
