@@ -7,7 +7,8 @@
 local rr = require "rulerun"
 local peers = rr.gazetteer("companies.csv")
 
-rr.table("reports", { "file", "date", "broker", "company", "ticker", "rating", "rating_action", "price", "target_price" })
+rr.table("reports", { "file", "date", "broker", "company", "ticker", "rating", "rating_action", "price",
+                      "target_price" })
 rr.table("forecasts", { "file", "item", "year", "value" })
 rr.table("risks", { "file", "seq", "risk" })
 rr.table("ratings", { "file", "rating", "lower_pct", "upper_pct", "horizon_months", "benchmark" })

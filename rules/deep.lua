@@ -14,7 +14,8 @@ rr.table("reports", { "file", "date", "broker", "industry", "title", "industry_r
 rr.table("analysts", { "file", "role", "name", "sac_id", "email" })
 rr.table("recommendations", { "file", "sector", "company", "ticker" })
 rr.table("risks", { "file", "seq", "risk" })
-rr.table("ratings", { "file", "scheme", "rating", "definition", "horizon_months", "lower_pct", "upper_pct", "benchmark" })
+rr.table("ratings", { "file", "scheme", "rating", "definition", "horizon_months", "lower_pct", "upper_pct",
+                      "benchmark" })
 
 -- Whether the document keeps its line breaks, as opposed to text whose white
 -- space was stripped into a few long lines: the average line length, O(1).

@@ -59,13 +59,6 @@ local function quote_table(doc)
   return t
 end
 
--- The column of t whose header matches pattern.
-local function column(t, pattern)
-  for i, name in ipairs(t.header) do
-    if re.test(name, pattern) then return i end
-  end
-end
-
 -- "sector：name、name等" items are lines of their own: text whose line breaks
 -- were stripped glues them to prose and footers, so it writes nothing.
 rr.rule("recommendations", function(doc)
@@ -114,9 +107,9 @@ end)
 rr.rule("quotes", function(doc)
   local t = quote_table(doc)
   if not t then return end
-  local col = { sector = column(t, "板块|行业"), code = column(t, "代码"), company = column(t, "公司|名称"),
-                cap = column(t, "市值"), unit = column(t, "单位"), week = column(t, "本周"),
-                month = column(t, "本月"), ytd = column(t, "本年|年初") }
+  local col = { sector = rr.column(t, "板块|行业"), code = rr.column(t, "代码"),
+                company = rr.column(t, "公司|名称"), cap = rr.column(t, "市值"), unit = rr.column(t, "单位"),
+                week = rr.column(t, "本周"), month = rr.column(t, "本月"), ytd = rr.column(t, "本年|年初") }
   local date = report_date(doc)
   for _, row in ipairs(t.rows) do
     rr.emit("quotes", { date = date, sector = row[col.sector], code = row[col.code],

@@ -92,7 +92,8 @@ static void watch_dir(watcher *w, const char *dir, const char *pattern, const ch
       fprintf(stderr, "rulerun: --watch: out of memory\n");
       return;
     }
-    w->v[w->n++] = (watch){wd, copy, pattern, name, shown, tree};
+    w->v[w->n++] = (watch){.wd = wd, .dir = copy, .pattern = pattern, .name = name, .path = shown,
+                           .tree = tree};
   }
   DIR *d = tree && depth < MAX_DEPTH ? opendir(dir) : NULL;
   if (!d) return;

@@ -15,7 +15,7 @@
 #define RR_TABLES "rulerun.tables"     /* name -> index (0-based) */
 #define RR_COLMAPS "rulerun.colmaps"   /* [index + 1] -> { column -> position (0-based) } */
 #define RR_RULES "rulerun.rules"       /* { {name=, fn=, line=, source=}, ... } */
-#define MAX_COLUMNS 256
+#define MAX_OUTPUT_COLUMNS 256        /* of a table rr.table declares (a CSV file) */
 
 /* ---- batches ------------------------------------------------------------- */
 
@@ -39,13 +39,6 @@ void rr_batch_rollback(rr_batch *b) {
   for (size_t i = 0; i < b->ntables; i++) {
     b->tables[i].len = b->mark_len[i];
     b->rows[i] = b->mark_rows[i];
-  }
-}
-
-void rr_batch_reset(rr_batch *b) {
-  for (size_t i = 0; i < b->ntables; i++) {
-    b->tables[i].len = 0;
-    b->rows[i] = 0;
   }
 }
 
@@ -117,8 +110,8 @@ static int ctx_gc(lua_State *L) {
  * for it on every call. */
 rr_luactx *rr_luactx_get(lua_State *L) {
   rr_luactx **fast = lua_getextraspace(L);
-  if (*fast) return *fast;
-  rr_luactx *ctx;
+  rr_luactx *ctx = *fast;
+  if (ctx) return ctx;
   if (lua_getfield(L, LUA_REGISTRYINDEX, RR_CTX) == LUA_TUSERDATA) {
     ctx = lua_touserdata(L, -1);
     lua_pop(L, 1);
@@ -164,7 +157,8 @@ static int core_table(lua_State *L) {
   if (lua_getfield(L, 3, name) != LUA_TNIL) return luaL_error(L, "table '%s' is declared twice", name);
   lua_pop(L, 1);
   lua_Integer ncols = (lua_Integer)lua_rawlen(L, 2);
-  luaL_argcheck(L, ncols > 0 && ncols <= MAX_COLUMNS, 2, "a table needs 1 to 256 columns");
+  if (ncols < 1 || ncols > MAX_OUTPUT_COLUMNS)
+    return luaL_argerror(L, 2, lua_pushfstring(L, "a table needs 1 to %d columns", (int)MAX_OUTPUT_COLUMNS));
   lua_newtable(L);                                         /* 4: column -> position */
   int file_col = -1;
   for (lua_Integer i = 1; i <= ncols; i++) {
@@ -333,6 +327,50 @@ static int emit_line(lua_State *L, const rr_luactx *ctx) {
   return ctx->rule_line;
 }
 
+/* The cells of the row at argument 2 by column position (column map at
+ * stack index colmap): val[c] NULL where the row has none.  Raises on an
+ * unknown column or a value that is no cell (so returns only 0); the
+ * strings stay on the stack. */
+static int row_cells(lua_State *L, const char *tname, const rr_table_schema *sc, int colmap,
+                     const char **val, size_t *len) {
+  for (int c = 0; c < sc->ncols; c++) val[c] = NULL, len[c] = 0;
+  luaL_checkstack(L, sc->ncols + 8, "too many columns");
+  lua_pushnil(L);
+  while (lua_next(L, 2)) {
+    int pos = -1;
+    if (lua_type(L, -2) == LUA_TSTRING) {
+      lua_pushvalue(L, -2);
+      if (lua_rawget(L, colmap) == LUA_TNUMBER) pos = (int)lua_tointeger(L, -1);
+      lua_pop(L, 1);
+      if (pos < 0) return no_column(L, sc, lua_tostring(L, -2));
+    } else if (lua_isinteger(L, -2)) {
+      lua_Integer k = lua_tointeger(L, -2);
+      if (k < 1 || k > sc->ncols)
+        return luaL_error(L, "table '%s' has %d columns, not %d", tname, sc->ncols, (int)k);
+      pos = (int)k - 1;
+    } else {
+      return luaL_error(L, "table '%s': row keys must be column names", tname);
+    }
+    val[pos] = cell_string(L, tname, sc->cols[pos], &len[pos]);
+    lua_insert(L, -2);       /* keep the string below the key: ... str key */
+  }
+  return 0;
+}
+
+/* The --provenance columns after a row's cells: rule, rule file line, and
+ * the offset in the original bytes where the row came from; -1 when out of memory. */
+static int add_provenance(rr_buf *out, const rr_luactx *ctx, int line, int have_span, size_t at_a) {
+  char num[32], off[32] = "";
+  snprintf(num, sizeof num, "%d", line);
+  if (have_span && ctx->doc) snprintf(off, sizeof off, "%zu", rr_text_orig_offset(&ctx->doc->text, at_a));
+  const char *rule = ctx->rule_name ? ctx->rule_name : "";
+  if (rr_buf_add(out, ",", 1) || rr_csv_field(out, rule, strlen(rule), ctx->excel) ||
+      rr_buf_add(out, ",", 1) || rr_buf_add(out, num, strlen(num)) || rr_buf_add(out, ",", 1) ||
+      rr_buf_add(out, off, strlen(off)))
+    return -1;
+  return 0;
+}
+
 /* core.emit(table, row [, {at = pos | {first, last}}]): row maps column names
  * (or positions 1..n) to values; at says where in the document the row came
  * from (provenance: --provenance, rulerun explain). */
@@ -351,29 +389,9 @@ static int core_emit(lua_State *L) {
   rr_table_schema *sc = &ctx->tables[ti];
   push_registry_table(L, RR_COLMAPS);                      /* 6 */
   lua_rawgeti(L, 6, ti + 1);                               /* 7: column -> position */
-  const char *val[MAX_COLUMNS];
-  size_t len[MAX_COLUMNS];
-  for (int c = 0; c < sc->ncols; c++) val[c] = NULL, len[c] = 0;
-  luaL_checkstack(L, sc->ncols + 8, "too many columns");
-  lua_pushnil(L);
-  while (lua_next(L, 2)) {
-    int pos = -1;
-    if (lua_type(L, -2) == LUA_TSTRING) {
-      lua_pushvalue(L, -2);
-      if (lua_rawget(L, 7) == LUA_TNUMBER) pos = (int)lua_tointeger(L, -1);
-      lua_pop(L, 1);
-      if (pos < 0) return no_column(L, sc, lua_tostring(L, -2));
-    } else if (lua_isinteger(L, -2)) {
-      lua_Integer k = lua_tointeger(L, -2);
-      if (k < 1 || k > sc->ncols)
-        return luaL_error(L, "table '%s' has %d columns, not %d", tname, sc->ncols, (int)k);
-      pos = (int)k - 1;
-    } else {
-      return luaL_error(L, "table '%s': row keys must be column names", tname);
-    }
-    val[pos] = cell_string(L, tname, sc->cols[pos], &len[pos]);
-    lua_insert(L, -2);       /* keep the string below the key: ... str key */
-  }
+  const char *val[MAX_OUTPUT_COLUMNS];
+  size_t len[MAX_OUTPUT_COLUMNS];
+  row_cells(L, tname, sc, 7, val, len);
   if (sc->file_col >= 0 && !val[sc->file_col]) {
     val[sc->file_col] = ctx->doc_path ? ctx->doc_path : "";
     len[sc->file_col] = strlen(val[sc->file_col]);
@@ -388,16 +406,8 @@ static int core_emit(lua_State *L) {
       have_span = rr_trace_row_span(L, ctx->doc, val, len, sc->ncols, sc->file_col, ctx->trace_from, &at_a, &at_b);
     if (have_span) ctx->trace_from = at_a;
     int line = emit_line(L, ctx);
-    if (ctx->provenance_cols) {
-      char num[32], off[32] = "";
-      snprintf(num, sizeof num, "%d", line);
-      if (have_span && ctx->doc) snprintf(off, sizeof off, "%zu", rr_text_orig_offset(&ctx->doc->text, at_a));
-      const char *rule = ctx->rule_name ? ctx->rule_name : "";
-      if (rr_buf_add(out, ",", 1) || rr_csv_field(out, rule, strlen(rule), ctx->excel) ||
-          rr_buf_add(out, ",", 1) || rr_buf_add(out, num, strlen(num)) || rr_buf_add(out, ",", 1) ||
-          rr_buf_add(out, off, strlen(off)))
-        return luaL_error(L, "out of memory");
-    }
+    if (ctx->provenance_cols && add_provenance(out, ctx, line, have_span, at_a))
+      return luaL_error(L, "out of memory");
     if (ctx->trace_rows) rr_trace_row(L, tname, sc, val, len, ctx->rule_name, line, have_span, at_a, at_b);
   }
   if (rr_buf_add(out, ctx->excel ? "\r\n" : "\n", ctx->excel ? 2 : 1)) return luaL_error(L, "out of memory");

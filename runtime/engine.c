@@ -65,8 +65,11 @@ const char *rr_version(void) { return RR_VERSION; }
 
 /* rr_engine_process's message, in the thread that called it: concurrent
  * calls on one engine each keep their own. */
-static _Thread_local struct { const rr_engine *e; char msg[1024]; } call_error;
+/* cppcheck-suppress unusedStructMember ; used through call_error, which cppcheck does not see as _Thread_local */
+struct call_message { const rr_engine *e; char msg[1024]; };
+static _Thread_local struct call_message call_error;
 
+static void set_error(rr_engine *e, const char *fmt, ...) RR_PRINTF(2, 3);
 static void set_error(rr_engine *e, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
@@ -1192,7 +1195,6 @@ int rr_engine_run(rr_engine *e, const char *const *paths, size_t npaths) {
   }
   pthread_mutex_init(&ru.mu, NULL);
   pthread_cond_init(&ru.cv, NULL);
-  int started = 0;
   for (int i = 0; i < jobs; i++) {
     ws[i].run = &ru;
     size_t nrules;
@@ -1200,6 +1202,7 @@ int rr_engine_run(rr_engine *e, const char *const *paths, size_t npaths) {
     if (!ws[i].L) break;
   }
   if (status == RR_OK) {
+    int started = 0;
     for (int i = 1; i < jobs; i++) {
       if (pthread_create(&ws[i].th, NULL, work, &ws[i]) != 0) break;
       started = i;

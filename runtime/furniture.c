@@ -320,7 +320,7 @@ static size_t glued_page(const char *s, size_t n, size_t b, long *page) {
       *page += 1;
       i = b + (size_t)k;
       if (i < n && s[i] == '/') while (i + 1 < n && is_digit(s[i + 1])) i++;
-      return i + (i < n && s[i] == '/' ? 0 : 0);
+      return i;
     }
   }
   if (i < n && s[i] == '/') {
@@ -480,6 +480,7 @@ static void debris_spans(const rr_text *t, spans *out) {
     }
     size_t b = i;
     while (b > a && (s[b - 1] == '.' || s[b - 1] == ',' || s[b - 1] == '-')) b--;
+    /* cppcheck-suppress knownConditionTrueFalse ; b - a grows with the run: cppcheck 2.10 loses it */
     if (b - a >= 12 && (groups >= 5 || pct >= 3)) add_span(out, a, b);
   }
 }

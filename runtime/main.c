@@ -14,6 +14,14 @@
 
 static const char usage_text[] =
   "usage: rulerun [options] RULES.lua PATH...\n"
+  "       rulerun check RULES.lua\n"
+  "                     the rule file's mistakes as file:line:col, without\n"
+  "                     reports: syntax, tables and columns, rr.* and method\n"
+  "                     names, option keys, regexes (exit 1 when any)\n"
+  "       rulerun test [options] RULES.lua PATH... EXPECTED_DIR\n"
+  "                     run, then score each table against EXPECTED_DIR/<table>.csv:\n"
+  "                     precision, recall, F1, the missing and unexpected rows\n"
+  "                     (--min-f1 X, default 1; exit 0 when every table passes)\n"
   "       rulerun explain [options] RULES.lua REPORT [-o page.html] [--format html|text]\n"
   "                     one report with the source of every row: an HTML page\n"
   "                     (-o FILE) or the lines with row markers (text, stdout)\n"
@@ -48,6 +56,8 @@ static const char usage_text[] =
   "                     the byte offset in the report where the row was found\n"
   "      --yield FILE   write FILE, a CSV with one line per document: its rows\n"
   "                     per table, the rules that emitted nothing for it, its error\n"
+  "      --watch        run (or test) again each time the rule file, the stdlib\n"
+  "                     or a report changes; print rows per table and the change\n"
   "  -q, --quiet        no summary at the end\n"
   "      --no-progress  no progress line, even on a terminal\n"
   "  -h, --help         this help\n"
@@ -105,7 +115,7 @@ static double fraction(const char *arg, const char *option) {
 static int has_stdlib(const char *dir) {
   char p[PATH_MAX];
   struct stat st;
-  return snprintf(p, sizeof p, "%s/rulerun.lua", dir) < (int)sizeof p && stat(p, &st) == 0;
+  return snprintf(p, sizeof p, "%s/rulerun/init.lua", dir) < (int)sizeof p && stat(p, &st) == 0;
 }
 
 /* The stdlib for this binary when neither --stdlib nor RULERUN_STDLIB says:

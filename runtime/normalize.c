@@ -210,6 +210,61 @@ static inline int u32_push(u32vec *a, uint32_t x) {
 
 enum { K_START, K_TAB, K_CJK, K_OTHER };   /* what was last written on the line */
 
+/* The pass's state: the output so far, the offset map, the last checkpoint,
+ * and the space pending since the last thing written.  Only inline functions
+ * take its address, so the compiler keeps its fields in registers; the
+ * vectors, which u32_grow takes, live outside it. */
+typedef struct norm {
+  char *out;
+  size_t o, cap;
+  u32vec *map;
+  size_t cp_in, cp_out;     /* last checkpoint */
+  int prev;                 /* kind of the last thing written on this line */
+  int pend;                 /* spaces seen since then */
+  size_t pend_in;           /* where the first of them was */
+} norm;
+
+/* Records a checkpoint when input position pos no longer lines up with the
+ * output position; -1 when out of memory. */
+static inline int checkpoint(norm *s, size_t pos) {
+  if (pos - s->cp_in == s->o - s->cp_out) return 0;
+  if (u32_push(s->map, (uint32_t)s->o) || u32_push(s->map, (uint32_t)pos)) return -1;
+  s->cp_in = pos;
+  s->cp_out = s->o;
+  return 0;
+}
+
+/* Writes the pending space if the character that follows (of kind k) wants
+ * it; -1 when out of memory. */
+static inline int flush_space(norm *s, int k) {
+  if (!s->pend) return 0;
+  s->pend = 0;
+  if ((s->prev == K_OTHER || s->prev == K_CJK) && !(s->prev == K_CJK && k == K_CJK)) {
+    if (checkpoint(s, s->pend_in)) return -1;
+    s->out[s->o++] = ' ';
+  }
+  return 0;
+}
+
+/* A space (or a character that becomes one) at input position i. */
+static inline void pend_space(norm *s, size_t i) {
+  if (!s->pend) { s->pend = 1; s->pend_in = i; }
+}
+
+/* Copies in[i, i + len) as it is, after the pending space, as a thing of kind
+ * k.  Always inlined: called from three places, the compiler would otherwise
+ * make it a call, and the state would leave registers (10% more instructions here). */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline int copy_run(norm *s, const unsigned char *in, size_t i, size_t len, int k) {
+  if (flush_space(s, k) || checkpoint(s, i)) return -1;
+  memcpy(s->out + s->o, in + i, len);
+  s->o += len;
+  s->prev = k;
+  return 0;
+}
+
 int rr_normalize(const char *in_, size_t n, rr_text *t, size_t *bad) {
   const unsigned char *in = (const unsigned char *)in_;
   memset(t, 0, sizeof *t);
@@ -217,66 +272,38 @@ int rr_normalize(const char *in_, size_t n, rr_text *t, size_t *bad) {
   pthread_once(&fold_once, fold_build);
   if (fold_failed) return RR_NORM_ENOMEM;
 
-  size_t cap = n + FOLD_MAXLEN;
-  char *out = malloc(cap + 1);
   u32vec map = {0}, lines = {0};
-  if (!out) return RR_NORM_ENOMEM;
-  size_t i = 0, o = 0;
+  norm s = { .cap = n + FOLD_MAXLEN, .map = &map, .prev = K_START };
+  s.out = malloc(s.cap + 1);
+  if (!s.out) return RR_NORM_ENOMEM;
+  size_t i = 0;
   if (n >= 3 && in[0] == 0xEF && in[1] == 0xBB && in[2] == 0xBF) i = 3;
-  size_t cp_in = i, cp_out = 0;          /* last checkpoint */
+  s.cp_in = i;
   if (u32_push(&map, 0) || u32_push(&map, (uint32_t)i) || u32_push(&lines, 0)) goto nomem;
-
-  int prev = K_START;       /* kind of the last thing written on this line */
-  int pend = 0;             /* spaces seen since then */
-  size_t pend_in = 0;       /* where the first of them was */
-
-/* Records a checkpoint when input position pos no longer lines up with o. */
-#define CHECKPOINT(pos)                                                         \
-  do {                                                                          \
-    if ((pos) - cp_in != o - cp_out) {                                          \
-      if (u32_push(&map, (uint32_t)o) || u32_push(&map, (uint32_t)(pos))) goto nomem; \
-      cp_in = (pos); cp_out = o;                                                \
-    }                                                                           \
-  } while (0)
-/* Writes the pending space if the character that follows (of kind k) wants it. */
-#define FLUSH_SPACE(k)                                                          \
-  do {                                                                          \
-    if (pend) {                                                                 \
-      if ((prev == K_OTHER || prev == K_CJK) && !(prev == K_CJK && (k) == K_CJK)) { \
-        CHECKPOINT(pend_in);                                                    \
-        out[o++] = ' ';                                                         \
-      }                                                                         \
-      pend = 0;                                                                 \
-    }                                                                           \
-  } while (0)
 
   while (i < n) {
     unsigned c = in[i];
     if (c < 0x80) {
       if (c > 0x20 && c < 0x7F) {          /* a run of printable ASCII */
-        FLUSH_SPACE(K_OTHER);
-        CHECKPOINT(i);
         size_t j = i + 1;
         while (j < n && in[j] > 0x20 && in[j] < 0x7F) j++;
-        memcpy(out + o, in + i, j - i);
-        o += j - i;
+        if (copy_run(&s, in, i, j - i, K_OTHER)) goto nomem;
         i = j;
-        prev = K_OTHER;
       } else if (c == ' ') {
-        if (!pend) { pend = 1; pend_in = i; }
+        pend_space(&s, i);
         i++;
       } else if (c == '\n' || c == '\r' || c == '\f' || c == '\v') {
-        pend = 0;
-        CHECKPOINT(i);
-        out[o++] = '\n';
-        if (u32_push(&lines, (uint32_t)o)) goto nomem;
-        prev = K_START;
+        s.pend = 0;
+        if (checkpoint(&s, i)) goto nomem;
+        s.out[s.o++] = '\n';
+        if (u32_push(&lines, (uint32_t)s.o)) goto nomem;
+        s.prev = K_START;
         i += (c == '\r' && i + 1 < n && in[i + 1] == '\n') ? 2 : 1;
       } else if (c == '\t') {
-        pend = 0;
-        CHECKPOINT(i);
-        out[o++] = '\t';
-        prev = K_TAB;
+        s.pend = 0;
+        if (checkpoint(&s, i)) goto nomem;
+        s.out[s.o++] = '\t';
+        s.prev = K_TAB;
         i++;
       } else {
         i++;                                /* other control characters */
@@ -289,12 +316,8 @@ int rr_normalize(const char *in_, size_t n, rr_text *t, size_t *bad) {
              (in[j + 1] & 0xC0) == 0x80 && (in[j + 2] & 0xC0) == 0x80)
         j += 3;
       if (j > i) {
-        FLUSH_SPACE(K_CJK);
-        CHECKPOINT(i);
-        memcpy(out + o, in + i, j - i);
-        o += j - i;
+        if (copy_run(&s, in, i, j - i, K_CJK)) goto nomem;
         i = j;
-        prev = K_CJK;
         continue;
       }
     }
@@ -302,49 +325,49 @@ int rr_normalize(const char *in_, size_t n, rr_text *t, size_t *bad) {
     size_t len = utf8_valid(in + i, n - i, &cp);
     if (!len) {
       if (bad) *bad = i;
-      free(out); free(map.v); free(lines.v);
+      free(s.out); free(map.v); free(lines.v);
       return RR_NORM_EUTF8;
     }
     int act = fold_action(cp);
     if (act == F_DROP) { i += len; continue; }
     if (act == F_SPACE) {
-      if (!pend) { pend = 1; pend_in = i; }
+      pend_space(&s, i);
       i += len;
       continue;
     }
     int kind = is_cjk(cp) ? K_CJK : K_OTHER;
-    FLUSH_SPACE(kind);
-    CHECKPOINT(i);
     if (act == F_KEEP) {
-      memcpy(out + o, in + i, len);
-      o += len;
-    } else if (act == F_BULLET) {
-      memcpy(out + o, "\xE2\x80\xA2", 3);   /* every bullet takes >= 3 bytes in */
-      o += 3;
+      if (copy_run(&s, in, i, len, kind)) goto nomem;
+      i += len;
+      continue;
+    }
+    if (flush_space(&s, kind) || checkpoint(&s, i)) goto nomem;
+    if (act == F_BULLET) {
+      memcpy(s.out + s.o, "\xE2\x80\xA2", 3);   /* every bullet takes >= 3 bytes in */
+      s.o += 3;
     } else {
       uint32_t a = fold_off[act - F_POOL], b = fold_off[act - F_POOL + 1];
-      if (o + (b - a) + (n - i) + FOLD_MAXLEN > cap) {   /* keep out <= room for the rest */
-        size_t ncap = cap + (cap >> 1) + (b - a) + FOLD_MAXLEN;
-        char *p = realloc(out, ncap + 1);
+      if (s.o + (b - a) + (n - i) + FOLD_MAXLEN > s.cap) {   /* keep out <= room for the rest */
+        size_t ncap = s.cap + (s.cap >> 1) + (b - a) + FOLD_MAXLEN;
+        char *p = realloc(s.out, ncap + 1);
         if (!p) goto nomem;
-        out = p;
-        cap = ncap;
+        s.out = p;
+        s.cap = ncap;
       }
-      memcpy(out + o, fold_pool + a, b - a);
-      o += b - a;
+      memcpy(s.out + s.o, fold_pool + a, b - a);
+      s.o += b - a;
     }
     i += len;
-    prev = kind;
+    s.prev = kind;
   }
-  CHECKPOINT(n);            /* the end lines up with the end: offsets never pass it */
-#undef CHECKPOINT
-#undef FLUSH_SPACE
-  out[o] = '\0';
+  if (checkpoint(&s, n)) goto nomem;    /* the end lines up with the end: offsets never pass it */
+  size_t o = s.o;
+  s.out[o] = '\0';
   /* a final newline ends the last line rather than starting an empty one */
   if (o == 0) lines.n = 0;
-  else if (out[o - 1] == '\n') lines.n--;
-  if (u32_push(&lines, (uint32_t)(o && out[o - 1] == '\n' ? o : o + 1))) goto nomem;
-  t->s = out;
+  else if (s.out[o - 1] == '\n') lines.n--;
+  if (u32_push(&lines, (uint32_t)(o && s.out[o - 1] == '\n' ? o : o + 1))) goto nomem;
+  t->s = s.out;
   t->len = o;
   t->map = map.v;
   t->nmap = map.n / 2;
@@ -352,7 +375,7 @@ int rr_normalize(const char *in_, size_t n, rr_text *t, size_t *bad) {
   t->nlines = lines.n - 1;
   return RR_NORM_OK;
 nomem:
-  free(out); free(map.v); free(lines.v);
+  free(s.out); free(map.v); free(lines.v);
   return RR_NORM_ENOMEM;
 }
 

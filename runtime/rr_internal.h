@@ -173,6 +173,8 @@ typedef struct rr_profile {   /* --profile: where one state's time went, in seco
   size_t nrules;
 } rr_profile;
 
+#define RR_TRACE_RECENT 1024   /* spans in rr_luactx's ring of recent ones (trace.c) */
+
 typedef struct rr_luactx {
   rr_table_schema *tables;
   int ntables;
@@ -187,7 +189,7 @@ typedef struct rr_luactx {
   int provenance_cols;      /* --provenance: every row gets _rule, _line, _offset */
   int trace_rows;           /* explain: every row is noted with its cells and span */
   size_t trace_from;        /* where the running rule's last row was found */
-  uint32_t trace_recent[2 * 256];   /* the spans helpers noted last (a ring), for */
+  uint32_t trace_recent[2 * RR_TRACE_RECENT];   /* the spans helpers noted last (a ring), for */
   unsigned trace_next;              /* values cut out of what they returned */
   int quiet_load;           /* print() while the rule file loads says nothing (worker states
                                after the first: the rule file's top level runs in each) */
@@ -220,7 +222,6 @@ double rr_now(void);
  * made by rr_lua_newstate (its extra space holds the context's address). */
 rr_luactx *rr_luactx_get(lua_State *L);
 void rr_batch_init(rr_batch *b, size_t ntables);
-void rr_batch_reset(rr_batch *b);
 /* Remembers the end of every table; rollback drops what was added since. */
 void rr_batch_mark(rr_batch *b);
 void rr_batch_rollback(rr_batch *b);

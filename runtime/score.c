@@ -14,6 +14,7 @@
 #include "rr_internal.h"
 
 #define BOM "\xEF\xBB\xBF"
+#define MAX_EXPECTED_COLUMNS 100000   /* of an expected table: more is not a table rulerun writes */
 
 /* Room for one more item in *a (n in use, *cap allocated): 0, or -1 out of memory. */
 static int grow(size_t **a, size_t *cap, size_t n) {
@@ -629,8 +630,8 @@ int rr_score_table(const rr_expected *x, size_t i, const char *actual_csv, rr_ta
   snprintf(path, k, "%s/%s", x->dir, x->files[i]);
   if (read_csv(path, &m->exp, err, errlen)) goto done;
   size_t ne = m->exp.nrows ? csv_width(&m->exp, 0) : 0;
-  if (ne > 100000) {
-    snprintf(err, errlen, "%s: more than 100000 columns", path);
+  if (ne > MAX_EXPECTED_COLUMNS) {
+    snprintf(err, errlen, "%s: more than %d columns", path, MAX_EXPECTED_COLUMNS);
     goto done;
   }
   if (!(m->header = calloc(ne + 1, sizeof *m->header))) goto nomem;

@@ -11,7 +11,6 @@
 typedef struct sink_file {
   char *target, *temp;
   FILE *f;
-  size_t rows;
 } sink_file;
 
 struct rr_sink {

@@ -39,7 +39,7 @@
 
 #include "rr_internal.h"
 
-#define MAX_COLS 64
+#define MAX_TEXT_TABLE_COLUMNS 64     /* of a table read from a report; cells beyond are dropped */
 #define MAX_HEADER 3
 
 enum { T_EMPTY, T_CODE, T_NUM, T_TEXT };
@@ -56,7 +56,7 @@ typedef struct cell {
 } cell;
 
 typedef struct row {
-  cell c[MAX_COLS];
+  cell c[MAX_TEXT_TABLE_COLUMNS];
   int n;
   int head;              /* html: a row of <th> */
 } row;
@@ -144,7 +144,7 @@ static cell make_cell(const char *s, size_t n) {
 }
 
 static void add_cell(row *r, cell c) {
-  if (r->n < MAX_COLS) r->c[r->n++] = c;
+  if (r->n < MAX_TEXT_TABLE_COLUMNS) r->c[r->n++] = c;
 }
 
 static void drop_trailing_empty(row *r) {
@@ -225,6 +225,13 @@ static int has_gap(const char *s, size_t a, size_t b) {
   return 0;
 }
 
+/* Adds the cell s[0, len) that spans display columns [col0, col1). */
+static void add_spaced_cell(row *r, const char *s, size_t len, int col0, int col1) {
+  cell x = make_cell(s, len);
+  x.col0 = col0, x.col1 = col1;
+  add_cell(r, x);
+}
+
 /* Splits a line on runs of two or more spaces (an ideographic space counts
  * as two); records each cell's display columns. */
 static void split_spaced(const char *s, size_t a, size_t b, row *r) {
@@ -249,9 +256,7 @@ static void split_spaced(const char *s, size_t a, size_t b, row *r) {
       col += space;
     } else {
       if (start != (size_t)-1 && gap >= 2) {
-        cell x = make_cell(s + start, last - start);
-        x.col0 = start_col, x.col1 = col - gap;
-        add_cell(r, x);
+        add_spaced_cell(r, s + start, last - start, start_col, col - gap);
         start = (size_t)-1;
       }
       if (start == (size_t)-1) start = i, start_col = col;
@@ -261,11 +266,7 @@ static void split_spaced(const char *s, size_t a, size_t b, row *r) {
     }
     i += len;
   }
-  if (start != (size_t)-1) {
-    cell x = make_cell(s + start, last - start);
-    x.col0 = start_col, x.col1 = col - gap;
-    add_cell(r, x);
-  }
+  if (start != (size_t)-1) add_spaced_cell(r, s + start, last - start, start_col, col - gap);
 }
 
 static int spaced_cells(const char *s, size_t a, size_t b) {
@@ -285,13 +286,26 @@ static int tag_span(const char *t, size_t n, const char *name) {
   while (p < t + n && (*p == ' ' || *p == '=' || *p == '"' || *p == '\'')) p++;
   int v = 0;
   while (p < t + n && is_digit(*p) && v < 1000) v = v * 10 + (*p++ - '0');
-  return v < 1 ? 1 : v > MAX_COLS ? MAX_COLS : v;
+  return v < 1 ? 1 : v > MAX_TEXT_TABLE_COLUMNS ? MAX_TEXT_TABLE_COLUMNS : v;
 }
 
 static void put_utf8(rr_buf *b, unsigned long cp) {
   utf8proc_uint8_t tmp[4];
   utf8proc_ssize_t k = utf8proc_encode_char((utf8proc_int32_t)cp, tmp);
   if (k > 0) rr_buf_add(b, tmp, (size_t)k);
+}
+
+/* The code point of the entity named e[0, k) ("amp", "#38", "#x26"), or 0. */
+static unsigned long html_entity(const char *e, size_t k) {
+  if (k > 1 && e[0] == '#')
+    return (e[1] == 'x' || e[1] == 'X') ? strtoul(e + 2, NULL, 16) : strtoul(e + 1, NULL, 10);
+  if (k == 3 && !memcmp(e, "amp", 3)) return '&';
+  if (k == 2 && !memcmp(e, "lt", 2)) return '<';
+  if (k == 2 && !memcmp(e, "gt", 2)) return '>';
+  if (k == 4 && !memcmp(e, "quot", 4)) return '"';
+  if (k == 4 && !memcmp(e, "apos", 4)) return '\'';
+  if (k == 4 && !memcmp(e, "nbsp", 4)) return ' ';
+  return 0;
 }
 
 /* Cell text: tags dropped (<br> becomes a space), entities decoded, white
@@ -314,17 +328,7 @@ static cell html_text(grid *g, const char *s, size_t n) {
     if (c == '&') {
       const char *semi = memchr(s + i, ';', n - i < 12 ? n - i : 12);
       if (semi) {
-        const char *e = s + i + 1;
-        size_t k = (size_t)(semi - e);
-        unsigned long cp = 0;
-        if (k > 1 && e[0] == '#') {
-          cp = (e[1] == 'x' || e[1] == 'X') ? strtoul(e + 2, NULL, 16) : strtoul(e + 1, NULL, 10);
-        } else if (k == 3 && !memcmp(e, "amp", 3)) cp = '&';
-        else if (k == 2 && !memcmp(e, "lt", 2)) cp = '<';
-        else if (k == 2 && !memcmp(e, "gt", 2)) cp = '>';
-        else if (k == 4 && !memcmp(e, "quot", 4)) cp = '"';
-        else if (k == 4 && !memcmp(e, "apos", 4)) cp = '\'';
-        else if (k == 4 && !memcmp(e, "nbsp", 4)) cp = ' ';
+        unsigned long cp = html_entity(s + i + 1, (size_t)(semi - s - i - 1));
         if (cp && cp <= 0x10FFFF) {
           if (cp == ' ') space = 1;
           else put_utf8(b, cp);
@@ -342,9 +346,9 @@ static cell html_text(grid *g, const char *s, size_t n) {
 }
 
 /* Ends an html row: slots that rowspans above still cover are filled. */
-static void finish_row(grid *g, row *r, int col, cell *pending, int *left) {
+static void finish_row(grid *g, row *r, int col, const cell *pending, int *left) {
   if (!r) return;
-  for (; col < MAX_COLS; col++) {
+  for (; col < MAX_TEXT_TABLE_COLUMNS; col++) {
     if (!left[col]) continue;
     for (int k = r->n; k < col; k++) r->c[k] = empty_cell;
     r->c[col] = pending[col];
@@ -354,10 +358,26 @@ static void finish_row(grid *g, row *r, int col, cell *pending, int *left) {
   if (!r->n) g->nrows--;
 }
 
+/* Where the content of a cell starting at a ends: at the next cell, row or
+ * table tag (a missing </td> is common), or at n. */
+static size_t cell_content_end(const char *s, size_t n, size_t a) {
+  size_t b = a;
+  while (b < n) {
+    const char *q = memchr(s + b, '<', n - b);
+    if (!q) return n;
+    b = (size_t)(q - s);
+    if (starts_ci(q, n - b, "</t") || starts_ci(q, n - b, "<td") || starts_ci(q, n - b, "<th") ||
+        starts_ci(q, n - b, "<tr"))
+      break;
+    b++;
+  }
+  return b;
+}
+
 /* Rows of an html table in s[0, n): rowspan/colspan expanded. */
 static void read_html(lua_State *L, grid *g, const char *s, size_t n) {
-  cell pending[MAX_COLS];
-  int left[MAX_COLS] = {0};          /* rows a rowspan still covers */
+  cell pending[MAX_TEXT_TABLE_COLUMNS];
+  int left[MAX_TEXT_TABLE_COLUMNS] = {0};          /* rows a rowspan still covers */
   row *r = NULL;
   int col = 0;
   for (size_t i = 0; i < n;) {
@@ -375,25 +395,15 @@ static void read_html(lua_State *L, grid *g, const char *s, size_t n) {
     } else if (r && (starts_ci(lt, tag_len, "<td") || starts_ci(lt, tag_len, "<th"))) {
       int th = lt[2] == 'h' || lt[2] == 'H';
       int cs = tag_span(lt, tag_len, "colspan"), rs = tag_span(lt, tag_len, "rowspan");
-      /* the content runs to the next cell, row or table tag */
-      size_t a = i + tag_len, b = a;
-      while (b < n) {
-        const char *q = memchr(s + b, '<', n - b);
-        if (!q) { b = n; break; }
-        b = (size_t)(q - s);
-        if (starts_ci(q, n - b, "</t") || starts_ci(q, n - b, "<td") || starts_ci(q, n - b, "<th") ||
-            starts_ci(q, n - b, "<tr"))
-          break;
-        b++;
-      }
+      size_t a = i + tag_len, b = cell_content_end(s, n, a);
       cell x = html_text(g, s + a, b - a);
       r->head &= th;
-      while (col < MAX_COLS && left[col]) {
+      while (col < MAX_TEXT_TABLE_COLUMNS && left[col]) {
         r->c[col] = pending[col];
         left[col]--;
         col++;
       }
-      for (int k = 0; k < cs && col < MAX_COLS; k++, col++) {
+      for (int k = 0; k < cs && col < MAX_TEXT_TABLE_COLUMNS; k++, col++) {
         r->c[col] = x;
         if (rs > 1) pending[col] = x, left[col] = rs - 1;
       }
@@ -502,7 +512,7 @@ static int fit(const row *r, int sh, const int *type, int ncols) {
 }
 
 static void pad(row *r, int ncols) {
-  while (r->n < ncols && r->n < MAX_COLS) r->c[r->n++] = empty_cell;
+  while (r->n < ncols && r->n < MAX_TEXT_TABLE_COLUMNS) r->c[r->n++] = empty_cell;
 }
 
 static void repair(row *r, const int *type, int ncols) {
@@ -513,7 +523,7 @@ static void repair(row *r, const int *type, int ncols) {
   }
   if (best) {
     row out = {.n = ncols};
-    for (int col = 0; col < ncols && col < MAX_COLS; col++) {
+    for (int col = 0; col < ncols && col < MAX_TEXT_TABLE_COLUMNS; col++) {
       int k = col + best;
       out.c[col] = (k >= 0 && k < r->n) ? r->c[k] : empty_cell;
     }
@@ -642,79 +652,80 @@ static int opt_int(lua_State *L, int opts, const char *key, int dflt) {
   return v;
 }
 
-/* Parses the first table in s at or after byte init (0-based); pushes it, or
- * nothing and returns 0.  opts: stack index of the options or 0. */
-static int parse_at(lua_State *L, const char *s, size_t n, size_t init, int opts) {
-  int want = S_NONE, normalize = 0;
-  if (opts) {
-    lua_getfield(L, opts, "shape");
-    want = luaL_checkoption(L, -1, "auto", shape_names);
-    lua_getfield(L, opts, "normalize");
-    normalize = lua_toboolean(L, -1);
-    lua_pop(L, 2);
-  }
+/* ---- parse: where, header, columns, types --------------------------------- */
+
+/* The first table at or after byte init: its shape (S_NONE when there is
+ * none), where it starts (*first) and the byte after it (*stop). */
+static int locate(const char *s, size_t n, size_t init, int want, size_t *first, size_t *stop) {
   int shape = S_NONE;
   size_t a = init;
   while (a < n && (shape = shape_at(s, n, a, want)) == S_NONE) a = line_end(s, n, a) + 1;
-  if (shape == S_NONE) return 0;
-  size_t stop = table_stop(s, n, a, shape);
-  if (stop <= a) stop = line_end(s, n, a) + 1;      /* always move on */
-  if (stop > n) stop = n;
-  int base = lua_gettop(L);
-  grid *g = rr_new_scratch(L, sizeof *g, grid_gc);
-  int nhead = -1;
-  if (shape == S_HTML) {
-    const char *t = find_ci(s + a, stop - a, "<table");
-    read_html(L, g, t, (size_t)(s + stop - t));
-    int h = 0;
-    while (h < g->nrows && g->rows[h].head) h++;
-    if (h) nhead = h;
-  } else {
-    nhead = read_lines(L, g, s, a, stop, shape);
-  }
-  if (normalize) normalize_cells(g);
-  if (g->nrows == 0) {          /* nothing but separators or empty tags: look further */
-    lua_settop(L, base);
-    return stop < n ? parse_at(L, s, n, stop, opts) : 0;
-  }
-  row *rows = g->rows;
-  int nrows = g->nrows;
-  /* header lines: given, or the leading rows without a number or a code */
-  nhead = opt_int(L, opts, "header", nhead);
+  if (shape == S_NONE) return S_NONE;
+  size_t z = table_stop(s, n, a, shape);
+  if (z <= a) z = line_end(s, n, a) + 1;      /* always move on */
+  if (z > n) z = n;
+  *first = a;
+  *stop = z;
+  return shape;
+}
+
+/* Reads the table s[a, stop) into g's rows; the number of header rows its
+ * markup marks (html's <th> rows, markdown's separator), or -1 for none. */
+static int read_table(lua_State *L, grid *g, const char *s, size_t a, size_t stop, int shape) {
+  if (shape != S_HTML) return read_lines(L, g, s, a, stop, shape);
+  const char *t = find_ci(s + a, stop - a, "<table");
+  read_html(L, g, t, (size_t)(s + stop - t));
+  int h = 0;
+  while (h < g->nrows && g->rows[h].head) h++;
+  return h ? h : -1;
+}
+
+/* The number of header rows: opts.header, else those the markup marked,
+ * else the leading rows (at most MAX_HEADER) without a number or a code. */
+static int header_rows(lua_State *L, int opts, const grid *g, int marked) {
+  int nhead = opt_int(L, opts, "header", marked);
   if (nhead < 0) {
     nhead = 0;
-    while (nhead < nrows && nhead < MAX_HEADER) {
+    while (nhead < g->nrows && nhead < MAX_HEADER) {
+      const row *r = &g->rows[nhead];
       int numeric = 0;
-      for (int k = 0; k < rows[nhead].n; k++)
-        numeric |= rows[nhead].c[k].type == T_CODE || rows[nhead].c[k].type == T_NUM;
+      for (int k = 0; k < r->n; k++) numeric |= r->c[k].type == T_CODE || r->c[k].type == T_NUM;
       if (numeric) break;
       nhead++;
     }
   }
-  if (nhead > nrows) nhead = nrows;
-  /* columns: the most common width of the body rows, at least the header's */
-  int ncols = 0, count[MAX_COLS + 1] = {0};
+  return nhead > g->nrows ? g->nrows : nhead;
+}
+
+/* The most common width of the body rows. */
+static int common_width(const row *rows, int nrows, int nhead) {
+  int ncols = 0, count[MAX_TEXT_TABLE_COLUMNS + 1] = {0};
   for (int i = nhead; i < nrows; i++) count[rows[i].n]++;
-  for (int k = 1; k <= MAX_COLS; k++) if (count[k] > count[ncols]) ncols = k;
-  if (shape == S_SPACE) {
-    /* column extents from the rows of full width; then everything is placed by them */
-    int lo[MAX_COLS], hi[MAX_COLS], wide = 0;
-    for (int k = 0; k < MAX_COLS; k++) lo[k] = 1 << 30, hi[k] = -1;
-    for (int i = nhead; i < nrows; i++) if (rows[i].n > wide) wide = rows[i].n;
-    ncols = wide;            /* a short row has empty cells, not fewer columns */
-    for (int i = 0; i < nrows; i++) {
-      if (rows[i].n != ncols) continue;
-      for (int k = 0; k < ncols; k++) {
-        if (rows[i].c[k].col0 < lo[k]) lo[k] = rows[i].c[k].col0;
-        if (rows[i].c[k].col1 > hi[k]) hi[k] = rows[i].c[k].col1;
-      }
+  for (int k = 1; k <= MAX_TEXT_TABLE_COLUMNS; k++) if (count[k] > count[ncols]) ncols = k;
+  return ncols;
+}
+
+/* Space tables: as many columns as the widest body row (a short row has
+ * empty cells, not fewer columns); each column's extent from the rows of
+ * that width, and every other row placed by them.  The number of columns. */
+static int place_by_extents(row *rows, int nrows, int nhead) {
+  int lo[MAX_TEXT_TABLE_COLUMNS], hi[MAX_TEXT_TABLE_COLUMNS], ncols = 0;
+  for (int k = 0; k < MAX_TEXT_TABLE_COLUMNS; k++) lo[k] = 1 << 30, hi[k] = -1;
+  for (int i = nhead; i < nrows; i++) if (rows[i].n > ncols) ncols = rows[i].n;
+  for (int i = 0; i < nrows; i++) {
+    if (rows[i].n != ncols) continue;
+    for (int k = 0; k < ncols; k++) {
+      if (rows[i].c[k].col0 < lo[k]) lo[k] = rows[i].c[k].col0;
+      if (rows[i].c[k].col1 > hi[k]) hi[k] = rows[i].c[k].col1;
     }
-    for (int i = 0; i < nrows; i++)
-      if (rows[i].n != ncols) place_spaced(&rows[i], lo, hi, ncols, i < nhead);
   }
-  for (int i = 0; i < nhead; i++) if (rows[i].n > ncols) ncols = rows[i].n;
-  /* column types from the body */
-  int type[MAX_COLS] = {0};
+  for (int i = 0; i < nrows; i++)
+    if (rows[i].n != ncols) place_spaced(&rows[i], lo, hi, ncols, i < nhead);
+  return ncols;
+}
+
+/* Each column's type (code, number, text) by the majority of its body cells. */
+static void column_types(const row *rows, int nrows, int nhead, int ncols, int *type) {
   for (int k = 0; k < ncols; k++) {
     int votes[4] = {0};
     for (int i = nhead; i < nrows; i++)
@@ -723,16 +734,12 @@ static int parse_at(lua_State *L, const char *s, size_t n, size_t init, int opts
     if (votes[T_CODE] > votes[T_TEXT] && votes[T_CODE] >= votes[T_NUM]) type[k] = T_CODE;
     else if (votes[T_NUM] > votes[T_TEXT] && votes[T_NUM] > votes[T_CODE]) type[k] = T_NUM;
   }
-  int result = lua_gettop(L) + 1;
-  lua_createtable(L, 0, 5);
-  lua_pushstring(L, shape_names[shape]);
-  lua_setfield(L, result, "shape");
-  lua_pushinteger(L, (lua_Integer)a + 1);
-  lua_setfield(L, result, "first");
-  lua_pushinteger(L, (lua_Integer)stop + 1);
-  lua_setfield(L, result, "stop");
-  /* the header: one name per column, the header lines joined with "/" */
-  int hdr = result + 1;
+}
+
+/* Pushes the header: one name per column, the header lines joined with "/". */
+static void push_header(lua_State *L, const grid *g, int nhead, int ncols) {
+  const row *rows = g->rows;
+  int hdr = lua_gettop(L) + 1;
   lua_createtable(L, ncols, 0);
   luaL_Buffer b;
   for (int k = 0; k < ncols; k++) {
@@ -753,10 +760,12 @@ static int parse_at(lua_State *L, const char *s, size_t n, size_t init, int opts
     luaL_pushresult(&b);
     lua_rawseti(L, hdr, k + 1);
   }
-  lua_pushvalue(L, hdr);
-  lua_setfield(L, result, "header");
-  /* carried columns */
-  int carry[MAX_COLS] = {0};
+}
+
+/* carry[k] = 1 for each column opts.carry names (header table at hdr);
+ * leaves the stack as it was. */
+static void carried_columns(lua_State *L, int opts, int hdr, int ncols, int *carry) {
+  int top = lua_gettop(L);
   if (opts && lua_getfield(L, opts, "carry") == LUA_TTABLE) {
     for (lua_Integer i = 1; lua_rawgeti(L, -1, i) != LUA_TNIL; i++) {
       if (!lua_isinteger(L, -1) && lua_type(L, -1) != LUA_TSTRING)
@@ -766,11 +775,18 @@ static int parse_at(lua_State *L, const char *s, size_t n, size_t init, int opts
       lua_pop(L, 1);
     }
   }
-  lua_settop(L, hdr);
-  lua_createtable(L, nrows - nhead, 0);
+  lua_settop(L, top);
+}
+
+/* Pushes the body rows, each repaired (tab, markdown) or padded to ncols
+ * cells and the carried columns filled from the row above. */
+static void push_rows(lua_State *L, grid *g, int nhead, int ncols, int shape, const int *type,
+                      const int *carry) {
+  row *rows = g->rows;
+  lua_createtable(L, g->nrows - nhead, 0);
   row last = {0};
   size_t lo = SIZE_MAX, hi = 0;
-  for (int i = nhead, out = 0; i < nrows; i++) {
+  for (int i = nhead, out = 0; i < g->nrows; i++) {
     if (shape == S_TAB || shape == S_MARKDOWN) repair(&rows[i], type, ncols);
     else pad(&rows[i], ncols);
     for (int k = 0; k < ncols; k++)
@@ -780,6 +796,51 @@ static int parse_at(lua_State *L, const char *s, size_t n, size_t init, int opts
     lua_rawseti(L, -2, ++out);
   }
   if (hi > lo) rr_trace_mark(L, "table", lo, hi, NULL, 0);
+}
+
+/* Parses the first table in s at or after byte init (0-based); pushes it, or
+ * nothing and returns 0.  opts: stack index of the options or 0. */
+static int parse_at(lua_State *L, const char *s, size_t n, size_t init, int opts) {
+  int want = S_NONE, normalize = 0;
+  if (opts) {
+    lua_getfield(L, opts, "shape");
+    want = luaL_checkoption(L, -1, "auto", shape_names);
+    lua_getfield(L, opts, "normalize");
+    normalize = lua_toboolean(L, -1);
+    lua_pop(L, 2);
+  }
+  size_t a, stop;
+  int shape = locate(s, n, init, want, &a, &stop);
+  if (shape == S_NONE) return 0;
+  int base = lua_gettop(L);
+  grid *g = rr_new_scratch(L, sizeof *g, grid_gc);
+  int marked = read_table(L, g, s, a, stop, shape);
+  if (normalize) normalize_cells(g);
+  if (g->nrows == 0) {          /* nothing but separators or empty tags: look further */
+    lua_settop(L, base);
+    return stop < n ? parse_at(L, s, n, stop, opts) : 0;
+  }
+  int nhead = header_rows(L, opts, g, marked);
+  int ncols = shape == S_SPACE ? place_by_extents(g->rows, g->nrows, nhead)
+                               : common_width(g->rows, g->nrows, nhead);
+  for (int i = 0; i < nhead; i++) if (g->rows[i].n > ncols) ncols = g->rows[i].n;
+  int type[MAX_TEXT_TABLE_COLUMNS] = {0}, carry[MAX_TEXT_TABLE_COLUMNS] = {0};
+  column_types(g->rows, g->nrows, nhead, ncols, type);
+
+  int result = lua_gettop(L) + 1;
+  lua_createtable(L, 0, 5);
+  lua_pushstring(L, shape_names[shape]);
+  lua_setfield(L, result, "shape");
+  lua_pushinteger(L, (lua_Integer)a + 1);
+  lua_setfield(L, result, "first");
+  lua_pushinteger(L, (lua_Integer)stop + 1);
+  lua_setfield(L, result, "stop");
+  int hdr = result + 1;
+  push_header(L, g, nhead, ncols);
+  lua_pushvalue(L, hdr);
+  lua_setfield(L, result, "header");
+  carried_columns(L, opts, hdr, ncols, carry);
+  push_rows(L, g, nhead, ncols, shape, type, carry);
   lua_setfield(L, result, "rows");
   lua_settop(L, result);
   lua_remove(L, base + 1);   /* the grid */

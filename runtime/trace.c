@@ -23,7 +23,6 @@ static void fresh_table(lua_State *L, const char *name) {
   lua_setfield(L, LUA_REGISTRYINDEX, name);
 }
 
-#define RECENT 1024
 #define RECENT_SPAN_MAX 4096   /* a longer span (a window, a whole section) says too little */
 #define NEAR 120               /* bytes from a row's span in which its other cells are looked for */
 
@@ -47,7 +46,7 @@ void rr_trace_span(lua_State *L, int idx, size_t a, size_t b) {
     while (b < n && ((unsigned char)t[b] & 0xC0) == 0x80) b++;
     if (b <= a) return;
   }
-  unsigned slot = ctx->trace_next++ % RECENT;
+  unsigned slot = ctx->trace_next++ % RR_TRACE_RECENT;
   ctx->trace_recent[2 * slot] = (uint32_t)a;
   ctx->trace_recent[2 * slot + 1] = (uint32_t)b;
   idx = lua_absindex(L, idx);
@@ -114,9 +113,9 @@ static size_t char_prefix(const char *s, size_t n, size_t max) {
 /* The last noted span [*x, *y) that holds s[0..n) in the text: where s is in it. */
 static int in_recent(const rr_luactx *ctx, const rr_document *d, const char *s, size_t n, size_t *a,
                      size_t *x_out, size_t *y_out) {
-  unsigned count = ctx->trace_next < RECENT ? ctx->trace_next : RECENT;
+  unsigned count = ctx->trace_next < RR_TRACE_RECENT ? ctx->trace_next : RR_TRACE_RECENT;
   for (unsigned i = 1; i <= count; i++) {
-    unsigned slot = (ctx->trace_next - i) % RECENT;
+    unsigned slot = (ctx->trace_next - i) % RR_TRACE_RECENT;
     size_t x = ctx->trace_recent[2 * slot], y = ctx->trace_recent[2 * slot + 1];
     if (y > d->text.len || y - x < n || y - x > RECENT_SPAN_MAX) continue;
     const char *p = memmem(d->text.s + x, y - x, s, n);

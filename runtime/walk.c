@@ -16,6 +16,8 @@
 #include "rr_internal.h"
 
 #define MAX_DEPTH 64
+#define STRINGIFY(x) #x
+#define TO_STRING(x) STRINGIFY(x)   /* MAX_DEPTH in a message, as a literal */
 
 typedef struct entry {
   char *key;        /* name, with '/' appended for a directory */
@@ -229,7 +231,7 @@ int rr_walker_next(rr_walker *w, rr_input *in, char *err, size_t errlen) {
     if (on_path(w, e->dev, e->ino))
       return hand_out(in, path, rel, "a symlink loop back to a directory above it, not followed", err, errlen);
     if (w->depth >= MAX_DEPTH)
-      return hand_out(in, path, rel, "more than 64 directories deep, not walked", err, errlen);
+      return hand_out(in, path, rel, "more than " TO_STRING(MAX_DEPTH) " directories deep, not walked", err, errlen);
     if (push_frame(w, path, rel, e->dev, e->ino, err, errlen) == 0) continue;
     /* below the root, a directory that cannot be listed costs only its own files */
     char why[300];

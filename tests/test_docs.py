@@ -1,17 +1,22 @@
 #!/usr/bin/env python3
 """docs/RULES.md names every public function: each `function M.x` and field of
-the stdlib table (stdlib/rulerun.lua and the topic modules it installs from stdlib/rulerun/), and each entry of the C modules' function lists."""
+the stdlib table (stdlib/rulerun/init.lua and the topic modules it installs
+from stdlib/rulerun/), and each entry of the C modules' function lists."""
 import os
 import re
 import sys
 
 root = sys.argv[1]
 doc = open(os.path.join(root, "docs", "RULES.md"), encoding="utf-8").read()
-lua = open(os.path.join(root, "stdlib", "rulerun.lua"), encoding="utf-8").read()
+modules = os.path.join(root, "stdlib", "rulerun")
+lua = open(os.path.join(modules, "init.lua"), encoding="utf-8").read()
 # the topic modules, require("rulerun.x")(M, private), install their functions
 # into the same M (other files there, such as check.lua, are modules of their own)
-modules = os.path.join(root, "stdlib", "rulerun")
-for name in re.findall(r'require\("rulerun\.(\w+)"\)\(M\b', lua):
+topics = re.findall(r'require\("rulerun\.(\w+)"\)\(M\b', lua)
+if len(topics) < 2:
+    print("stdlib/rulerun/init.lua installs no topic modules: has the facade changed shape?")
+    sys.exit(1)
+for name in topics:
     lua += "\n" + open(os.path.join(modules, name + ".lua"), encoding="utf-8").read()
 
 names = set(re.findall(r"^function M\.(\w+)", lua, re.M))

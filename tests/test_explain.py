@@ -45,6 +45,22 @@ p = run("-q", weekly, reports, "-o", f"{tmp}/plain")
 check(open(f"{tmp}/plain/risks.csv", encoding="utf-8").read().splitlines()[0] == "file,date,seq,risk",
       "no provenance columns without --provenance")
 
+# a table of 600 rows: more spans than the ring of recent ones holds (1024;
+# it overran its array at 256 once), each row still found where it is
+os.makedirs(f"{tmp}/many")
+with open(f"{tmp}/many/t.txt", "w", encoding="utf-8") as f:
+    f.write("名称\t代码\n" + "".join(f"公司{i:03d}\t{600000 + i}\n" for i in range(600)))
+with open(f"{tmp}/many.lua", "w", encoding="utf-8") as f:
+    f.write('local rr = require "rulerun"\nrr.table("t", {"file", "code"})\n'
+            'rr.rule("rows", function(doc)\n  local t = rr.find_table(doc, "代码")\n'
+            '  for _, row in ipairs(t.rows) do rr.emit("t", {code = row[2]}) end\nend)\n')
+p = run("-q", "--provenance", f"{tmp}/many.lua", f"{tmp}/many", "-o", f"{tmp}/out-many")
+check(p.returncode == 0, "--provenance over 600 table rows", p.stderr)
+many = open(f"{tmp}/many/t.txt", "rb").read()
+rows = list(csv.DictReader(open(f"{tmp}/out-many/t.csv", encoding="utf-8"))) if p.returncode == 0 else []
+check(len(rows) == 600 and all(r["_offset"] and many[int(r["_offset"]):].startswith(r["code"].encode())
+                               for r in rows), "each of 600 rows' _offset is its cell", rows[-2:])
+
 # rr.emit(t, row, {at = ...}): the rule says where
 os.makedirs(f"{tmp}/docs")
 with open(f"{tmp}/docs/a.txt", "w", encoding="utf-8") as f:

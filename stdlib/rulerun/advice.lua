@@ -12,6 +12,9 @@ local re = require "rulerun.re"
 return function(M, priv)
 
 local window, CODE = priv.window, priv.CODE
+-- a Chinese character (PCRE2's \p{Han} takes Script_Extensions, so it also
+-- matches 。 、 and other CJK punctuation)
+local HANC = "[" .. priv.HAN .. "]"
 
 -- ---- risk items --------------------------------------------------------------
 
@@ -20,26 +23,50 @@ M.RISK_HEADINGS = RISK_HEADINGS
 
 -- Legal wording: a 风险提示 whose text is this is the disclaimer, not a list.
 local LEGAL = re.compile([[本报告|免责|仅供|不构成|投资者(?:应|据此|自行)|版权|授权|不承担|任何形式|]] ..
-  [[法律责任|不保证|投资需谨慎|入市需谨慎|评级|我们在此提醒|本公司|证券研究机构]])
+  [[法律责任|不保证|投资需谨慎|入市需谨慎|评级|我们在此提醒|本公司|我公司|业务资格|证券研究机构]])
 -- a table-of-contents entry: dot leaders, or the heading and a page number only
 local TOC = re.compile([[(?:\.{4,}|…{2,}|·{4,})\s*\d*|^\s*\d{1,3}\s*$]])
 local LIST_END = re.compile([[。]])
-local ITEM_SEP = re.compile([[\s*[;；]\s*]])
+local ITEM_SEP = re.compile([[\s*[;；]\s*|(?<=[^\s•])\s*•\s*]])   -- ; or a bullet
 local ENUM_SEP = re.compile([[\s*、\s*]])
-local ENUM_OR_COMMA = re.compile([[\s*[、,]\s*]])
+local COMMA_SEP = re.compile([[\s*[,，]\s*]])
 -- how a risk ends when it is a phrase of its own ("…不及预期", "…风险", "…加剧")
-local RISK_END = re.compile([[(?:预期|风险|加剧|下降|下滑|下行|波动|变化|变动|不足|放缓|失败|延迟|延期|滞后|]] ..
-  [[上涨|上升|摩擦|冲击|收紧|恶化|减少|萎缩|不利|超预期|不确定性|趋严|流失|短缺|失效|]] ..
-  [[反复|加大|升级|落地|减弱|不畅|受阻|降价|下跌|不确定性|不达预期|不如预期|等)$]])
--- words that go on with the same risk after a comma ("疫情发展超预期，导致需求不及预期")
-local CONNECTIVE = re.compile([[^(?:导致|从而|进而|以及|使得|造成|引起|并且|并导致|而且|因此|因而|由于|如果|若|其中|包括|尤其)]])
+local RISK_WORDS = [[预期|风险|加剧|下降|下滑|下行|波动|变化|变动|不足|放缓|失败|延迟|延期|滞后|]] ..
+  [[上涨|上升|摩擦|冲击|收紧|恶化|减少|萎缩|不利|超预期|不确定性|趋严|流失|短缺|紧缺|失效|]] ..
+  [[反复|加大|升级|落地|减弱|不畅|受阻|降价|涨价|下跌|不达预期|不如预期|问题|事件|激烈|压力|]] ..
+  [[冲突|纠纷|影响|逆转|降级|因素|威胁|瓶颈|等]]
+local RISK_END = re.compile("(?:" .. RISK_WORDS .. ")$")
+-- words that go on with the same risk after a comma ("疫情发展超预期，导致需求不及预期",
+-- "疫情持续，影响需求")
+local CONNECTIVE = re.compile([[^(?:导致|从而|进而|以及|使得|使|致使|造成|引起|并且|并导致|而且|因此|因而|由于|]] ..
+  [[如果|若|其中|包括|尤其|影响|抑制|拖累|带来|对|将|可能|或)]])
 -- where a list glued into the next block of the page ends: a byline, a
 -- source line, a page footer or number, a chart or table caption, a tag
-local LIST_STOP = re.compile([[分析师|研究员|研究助理|联系人|执业证书|证书编号|资料来源|数据来源|请务必|敬请|]] ..
-  [[本报告|相关研究|相关报告|报告作者|\d+周(?:走势|行情)|\[Table_|(?<![\d.])\d{1,3}/\d{1,3}(?![\d/])|图表?\s*\d|表\s*\d|(?:-?\d+(?:\.\d+)?%){2,}]])
+local STOP_WORDS = [[分析师|研究员|研究助理|联系人|执业证书|证书编号|资料来源|数据来源|请务必|敬请|]] ..
+  [[本报告|相关研究|相关报告|报告作者|\d+周(?:走势|行情)|\[?Table_|(?<![\d.])\d{1,3}/\d{1,3}(?![\d/])|]] ..
+  [[图表?\s*\d|表\s*\d|(?:-?\d+(?:\.\d+)?%){2,}]]
+local LIST_STOP = re.compile(STOP_WORDS)
+-- what page furniture and templates glue onto a list's last item in text
+-- without line breaks: the above, a running header (证券研究报告, 行业研究,
+-- 研究所: HEADER, which a sector's name of a few characters may lead), a page
+-- number (第4页, -14-), a "|" or a "#title#" tag, a table of contents, the
+-- next block's heading or table (一、, 重点标的, 代码 …), a cover's rating,
+-- digits glued after a risk's end ("…管理风险23代码名称") or a run of chart digits
+local HEADER = [[(?:研究|分析|专题|深度)报告|(?:行业|专题|公司|深度|策略|证券)研究|研究所|研究中心]]
+local JUNK = re.compile(STOP_WORDS .. "|" .. HEADER .. [[|[#|]|\d{5,}|(?<=]] .. RISK_WORDS .. [[)\d|]] ..
+  [[\d{0,3}[一二三四五六七八九十]{1,2}、|目录|第\s*\d+\s*页|-\s*\d+\s*-|\d+\s*of\s*\d+|请阅读|请参阅|]] ..
+  [[风险提示|投资建议|投资要点|建议关注|重点推荐|重点(?:标的|公司)|推荐股票|盈利预测|代码|收盘价|EPS|]] ..
+  [[(?:买入|增持|推荐|中性)\s*\((?:维持|首次)|作者]])
+local HEADER_AT = re.compile([[\G(?:]] .. HEADER .. ")")
+-- the lead of a sentence that introduces its risks ("影响行业的因素主要有A、B")
+local RISK_LEAD = re.compile([[^.{0,40}?(?:主要(?:有|包括|是|为)|包括但不限于|如下)\s*:?\s*(?=\S)]])
+-- a heading matched at the start of a longer one (主要风险 in 主要风险因素)
+local HEADING_REST = re.compile([[^\s*(?:因素|提示|分析|因子)\s*(?:】|:)?\s*]])
 local BULLETS = re.compile([[^[\s•▪◆◇■□●○◼⚫➢➤▶►\-*#]+]])
+local NUMBERING = re.compile([[^\s*(?:\(\s*\d{1,2}\s*\)|\d{1,2}\s*[)、]|\d{1,2}\.(?!\d)|[①-⑳])\s*]])
 local ENDS = re.compile([[[\s。;；,，、:：]+$]])
-local HEAD_COLON = re.compile([[^(.{2,30}?)\s*:(?!\d)\s*\S]])
+local HEAD_COLON = re.compile([[^(.{2,30}?)\s*:(?!\d)\s*(\S.*)$]])
+local HAN = re.compile(HANC)
 local MAX_RISK = 200          -- characters; a longer "item" is prose, not a list
 -- an item of three clauses or more, or with a bullet inside, is prose (a body
 -- section that explains each risk at length), not an item of a list
@@ -47,140 +74,294 @@ local PROSE = re.compile([[(?:,[^,]*){3}|•]])
 
 local function clean_item(s)
   s = re.gsub(s, [[\*\*|__]], "")
-  s = ENDS:gsub(BULLETS:gsub(M.trim(s), ""), "")
-  -- an item that explains itself after a colon keeps its name
-  local head = HEAD_COLON:match(s)
-  if head then s = ENDS:gsub(head, "") end
-  return M.trim(s)
+  s = NUMBERING:gsub(BULLETS:gsub(M.trim(s), ""), "")
+  return M.trim((ENDS:gsub(s, "")))
 end
 
--- A risk of its own between 、: four characters or more, or a risk's ending.
-local function is_risk_phrase(s)
-  return utf8.len(s) and (utf8.len(s) >= 4 or RISK_END:test(s))
-end
+local function len(s) return utf8.len(s) or 0 end
 
--- A risk of its own between commas (stricter: a comma also goes on with one
--- risk's wording): a risk's ending, and no connective word first.
-local function is_whole_risk(s)
-  return RISK_END:test(s) and not CONNECTIVE:test(s)
-end
-
--- Parts of sentence split by sep when every part passes ok, else nil.
-local function split_if(sentence, sep, ok)
-  local parts = sep:split(sentence)
-  if #parts < 2 then return nil end
+-- 、 separates whole risks when every part is a phrase of four characters
+-- or more or ends like a risk, and either most end like risks or each is
+-- longer than four characters ("研发进度、市场推广不及预期风险" is one risk).
+local function enum_ok(parts)
+  local whole, long = 0, true
   for _, p in ipairs(parts) do
-    if not ok(clean_item(p)) then return nil end
+    local risk = RISK_END:test(p)
+    if len(p) < 4 and not risk then return false end
+    if risk then whole = whole + 1 elseif len(p) < 5 then long = false end
   end
-  return parts
+  return long or 2 * whole > #parts
+end
+
+-- parts of s cut at sep, without empty ones
+local function cut(s, sep)
+  local out = {}
+  for _, p in ipairs(sep:split(s)) do
+    p = clean_item(p)
+    if p ~= "" then out[#out + 1] = p end
+  end
+  return out
+end
+
+-- Commas separate whole risks when no part goes on with the one before (a
+-- connective: 导致, 影响 …), each is a phrase of four characters or more, and
+-- the parts are whole risks: both of two, two in three of more.  A part is
+-- one when it ends like a risk, or says what causes what inside itself
+-- ("疫情影响下半年公司业绩,美国制裁导致国内半导体发展放缓").
+local CAUSES = re.compile([[^.{2,}?(?:影响|导致|冲击|拖累|制约).{2,}$]])
+-- a part led by 由于 that names its own effect ("由于…不足所导致的供需不平衡
+-- 得到缓解") is a risk of its own, not the reason of the part before (a
+-- string compare and CAUSES: a pattern more costs its compile per state)
+local function own_cause(p) return p:sub(1, 6) == "由于" and CAUSES:test(p) end
+local function commas_split(parts)
+  if #parts < 2 then return false end
+  local whole = 0
+  for i, p in ipairs(parts) do
+    if len(p) < 4 or (i > 1 and CONNECTIVE:test(p) and not own_cause(p)) then return false end
+    if RISK_END:test(p) or CAUSES:test(p) then whole = whole + 1 end
+  end
+  return 3 * whole >= 2 * #parts and (#parts > 2 or whole == 2)
+end
+
+-- 、 separates whole risks (enum_ok); the parts before one that names what they share after a 等 ("A、B等领域进展不及预期",
+-- "…法律、财务信息质量、商誉等风险") stay with it, back to the last that ends
+-- like a risk.
+local SHARED = re.compile("等" .. HANC)
+local function enum_split(s)
+  local parts = cut(s, ENUM_SEP)
+  if not enum_ok(parts) then return { s } end
+  local out = {}
+  for _, p in ipairs(parts) do
+    if SHARED:test(p) then
+      local k = #out
+      while k >= 1 and not RISK_END:test(out[k]) do k = k - 1 end
+      if k < #out then
+        p = table.concat(out, "、", k + 1) .. "、" .. p
+        for j = #out, k + 1, -1 do out[j] = nil end
+      end
+    end
+    out[#out + 1] = p
+  end
+  return out
+end
+
+-- The whole risks of one part of a list (a point, or the text between two
+-- ;): a risk that explains itself after a colon is its name ("需求不及预期:
+-- 若…"); a group label before a colon ("器械板块:A风险,B风险") gives the
+-- risks after it; else the part cut at commas and 、 that separate whole risks.
+local function whole_risks(p, out)
+  local head, rest = HEAD_COLON:match(p)
+  if head then
+    head, rest = clean_item(head), clean_item(rest)
+    local first = cut(rest, COMMA_SEP)[1] or ""
+    if RISK_END:test(head) or not RISK_END:test(first) or CONNECTIVE:test(first) then
+      out[#out + 1] = head
+      return
+    end
+    p = rest                          -- a label: its risks follow
+  end
+  local commas = cut(p, COMMA_SEP)
+  for _, q in ipairs(commas_split(commas) and commas or { p }) do
+    for _, r in ipairs(enum_split(q)) do out[#out + 1] = r end
+  end
+end
+
+-- A part whose end is glued to page furniture or the next block (or, with
+-- cut_off, the last part of a list that ran into a byline or a footer): the
+-- text before it — without the sector's name, up to four characters, that
+-- leads a running header ("…安全性风险医药行业研究p3") — and a check for its
+-- last risk (the list ends there): it must end like a risk, else the page
+-- cut it off and it is dropped.
+local TRIM_TAIL = re.compile("^(.*(?:" .. RISK_WORDS .. "))" .. HANC .. "{1,4}$")
+local function unglue(p, cut_off)
+  local a = JUNK:find(p)
+  if not a and not cut_off then return p, nil end
+  local before = clean_item(a and p:sub(1, a - 1) or p)
+  if a and HEADER_AT:test(p, a) and not RISK_END:test(before) then
+    before = TRIM_TAIL:match(before) or before
+  end
+  return before, function(last) return RISK_END:test(last) and last or nil end
 end
 
 -- The risk items of the text of a risk warning (the body under its heading):
--- numbered points ((1) 1、 ①), else the first sentence (up to 。 or the
--- byline, source line, footer or chart glued after it) cut at ; — or at 、 and
--- commas where they separate whole risks ("扩产不及预期、下游需求不及预期",
--- "市场震荡风险，研发进展不及预期", but not "新技术、新工艺无法产业化风险" nor
--- "疫情发展超预期，导致需求不及预期").  An item keeps its name before a colon; bullets, numbering and the
--- trailing 。;， go, a trailing 等 stays.  Returns {} when the text is a
--- table-of-contents entry, legal wording, or prose rather than a list.
+-- numbered points ((1) 1、 ①, each up to its full stop), else the first
+-- sentence (up to 。 or the byline, source line, footer or chart glued after
+-- it); each cut at ; and at 、 and commas where they separate whole risks
+-- ("扩产不及预期、下游需求不及预期", "市场震荡风险，研发进展不及预期", but
+-- not "新技术、新工艺无法产业化风险" nor "疫情发展超预期，导致需求不及预期").
+-- An item keeps its name before a colon; a group label before a colon gives
+-- the risks after it; bullets, numbering, the lead of the sentence (…主要有)
+-- and the trailing 。;， go, a trailing 等 stays.  Page furniture or a
+-- heading glued onto an item ends the list there.  Returns {} when the text
+-- is a table-of-contents entry, legal wording, or prose rather than a list.
+-- the full stop a heading ends with ("◆风险分析。A风险;B风险。")
+local HEADING_STOP = re.compile([[^[。.]+\s*]])
+
 function M.risk_items(text)
-  text = M.trim(text or "")
+  text = HEADING_STOP:gsub(M.trim(text or ""), "")
   if text == "" then return {} end
-  local parts = M.numbered(text)
-  if #parts < 2 then
+  local points, cut_off = M.numbered(text), false
+  if #points >= 2 then
+    for i, p in ipairs(points) do
+      local a = LIST_END:find(p)
+      if a then points[i] = p:sub(1, a - 1) end
+    end
+  else
     local a = LIST_END:find(text)
     local sentence = a and text:sub(1, a - 1) or text
     local stop = LIST_STOP:find(sentence)
-    if stop then sentence = sentence:sub(1, stop - 1) end
+    if stop then sentence, cut_off = sentence:sub(1, stop - 1), true end
     if TOC:test(sentence) then return {} end
-    parts = ITEM_SEP:split(sentence)
-    if #parts == 1 then
-      parts = split_if(sentence, ENUM_OR_COMMA, is_whole_risk) or
-              split_if(sentence, ENUM_SEP, is_risk_phrase) or parts
-    end
+    points = { (RISK_LEAD:gsub(sentence, "")) }
+  end
+  local parts = {}
+  for _, point in ipairs(points) do
+    for _, p in ipairs(ITEM_SEP:split(M.join_lines(point))) do parts[#parts + 1] = p end
   end
   local out = {}
-  for _, p in ipairs(parts) do
-    local item = clean_item(M.join_lines(p))
-    if item ~= "" then
-      if utf8.len(item) == nil or utf8.len(item) > MAX_RISK or LEGAL:test(item) or TOC:test(item)
-         or PROSE:test(item) then
+  for i, p in ipairs(parts) do
+    local glued
+    p, glued = unglue(p, cut_off and i == #parts)
+    local items = {}
+    whole_risks(p, items)
+    if glued and #items > 0 then items[#items] = glued(items[#items]) end
+    for _, item in ipairs(items) do
+      if len(item) > MAX_RISK or LEGAL:test(item) or TOC:test(item) or PROSE:test(item) then
         return {}
       end
-      out[#out + 1] = item
+      if HAN:test(item) then out[#out + 1] = item end    -- "2017" is a chart's year, no risk
     end
+    if glued then break end
   end
   return out
 end
 
 -- The risk items of a report: the first risk warning (风险提示, 风险因素, 投资风险,
--- 主要风险, 风险分析) whose text is a list of risks — the summary's, which the
--- body repeats — as a list of strings, and the section it came from (or, for
--- a heading glued to the text before it with a colon or a bullet after it,
--- {pos=} where its list starts).  Returns
--- {} when no section holds one.  opts are doc:sections options (stop ...).
--- a heading glued to the text before it, told by the colon or bullet after it
-local GLUED_HEADING = re.compile("(?:" .. table.concat(RISK_HEADINGS, "|") .. [[)\s*(?::|•)\s*]])
+-- 主要风险, 风险分析) in the text whose text is a list of risks — the summary's,
+-- which the body repeats — as a list of strings, and where it came from (the
+-- section, or {pos=} where the list of a heading glued to the text before it,
+-- with a colon, 】 or a bullet after it, starts).  Returns {} when none holds
+-- one.  opts are doc:sections options (stop ...).
+-- a heading glued to the text before it, told by the colon or bullet after
+-- it, or by the bullet before it and its full stop ("…等。◆风险分析。A;B。");
+-- the pattern starts with the heading, so that PCRE2 skips to its first
+-- characters, and the bullet is looked at only after a full stop
+local GLUED_HEADING = re.compile("(?:" .. table.concat(RISK_HEADINGS, "|") .. [[)\s*】?\s*(:|•|。)\s*]])
+local BULLET_BEFORE = re.compile([[[•◆■●▶►]\s*$]])
 local GLUED_BODY = 600        -- bytes after such a heading that its list may take
+local FIRST_POINT = re.compile([[^\s*(?:\(\s*1\s*\)|1\s*[)、.](?!\d)|①)]])
+local POINT_AT = re.compile([[\G\s*(?:\(\s*(\d{1,2})\s*\)|(\d{1,2})\s*[)、.](?!\d)|([①-⑳]))[^。]{1,200}。]])
+
+-- An inline section ends at its first full stop; a numbered list whose
+-- points each end in 。("1、A。2、B。") goes on while the next point follows.
+local function numbered_run(doc, sec, text)
+  if not (sec.span and sec.stop and FIRST_POINT:test(text)) or #M.numbered(text) >= 2 then return text end
+  local pos, want = sec.stop + 1, 2
+  while true do
+    local a, b, d1, d2, circled = POINT_AT:find(doc, pos)
+    if not a or a ~= pos then return text end
+    local n = tonumber(d1 or d2) or utf8.codepoint(circled) - 0x2460 + 1
+    if n ~= want then return text end
+    text, pos, want = text .. doc:sub(a, b), b + 1, want + 1
+  end
+end
 
 function M.risks(doc, opts)
   local spec = {}
   for i, h in ipairs(RISK_HEADINGS) do spec[i] = h end
   for k, v in pairs(priv.check_options(opts, "rr.risks") or {}) do spec[k] = v end
-  for _, sec in ipairs(doc:sections(spec)) do
-    local items = M.risk_items(sec:text())
-    if #items > 0 then return items, sec end
-  end
-  -- text without line breaks glues headings to what comes before them
+  -- the candidates in the order of the text: sections, and headings glued
+  -- to the text before them (text without line breaks)
+  local cands = {}
+  for _, sec in ipairs(doc:sections(spec)) do cands[#cands + 1] = { pos = sec.pos or 0, sec = sec } end
   local pos = 1
   while true do
-    local _, b = GLUED_HEADING:find(doc, pos)
-    if not b then return {} end
-    local items = M.risk_items((window(doc, b + 1, b + GLUED_BODY)))
-    if #items > 0 then return items, { pos = b + 1 } end
+    local a, b, stop = GLUED_HEADING:find(doc, pos)
+    if not b then break end
+    if stop ~= "。" or BULLET_BEFORE:test((window(doc, a - 8, a - 1))) then cands[#cands + 1] = { pos = b + 1 } end
     pos = b + 1
   end
+  table.sort(cands, function(x, y) return x.pos < y.pos end)
+  for _, c in ipairs(cands) do
+    local text
+    if c.sec then
+      text = numbered_run(doc, c.sec, (HEADING_REST:gsub(c.sec:text(), "")))
+    else
+      text = window(doc, c.pos, c.pos + GLUED_BODY)
+    end
+    local items = M.risk_items(text)
+    if #items > 0 then return items, c.sec or { pos = c.pos } end
+  end
+  return {}
 end
 
 -- ---- recommended companies -------------------------------------------------
 
 -- Words that recommend what follows them.  A bare 推荐 counts too: what it
--- introduces must still pass as company names (below).
-local TRIGGER = re.compile([[建议(?:重点|积极|持续)?关注|重点推荐|推荐关注|重点关注|持续关注|积极关注|]] ..
-  [[(?:推荐|受益|相关|核心|重点|首选)标的|(?:推荐|核心|重点|投资|稳健)组合|重点公司|相关公司|受益公司|首推|主要推荐|我们推荐|]] ..
-  [[重点跟踪之|]] ..
-  [[\d{1,2}月金股|(?<=[,;。:])关注|推荐(?=\p{Han}|[A-Z])]])
+-- introduces must still pass as company names (below).  A portfolio (组合)
+-- or 金股 list counts where its label is followed by a colon or a note in
+-- brackets ("稳健组合(排名不分先后)A,B", "8月金股:A"); "看好…龙头:" names its
+-- companies after the colon.  重点公司 heading the week's news (重点公司业绩,
+-- 重点公司公告及新闻) recommends nothing.
+local TRIGGER = re.compile([[建议(?:重点|积极|持续)?关注|重点推荐|推荐关注|重点关注|持续关注|积极关注|重点跟踪|]] ..
+  [[(?:推荐|受益|相关|核心|重点|首选)标的|(?:推荐|核心|重点|投资)组合|重点公司(?!\s*(?:业绩|公告|动态|新闻))|相关公司|受益公司|首推|主要推荐|我们推荐|]] ..
+  [[(?:组合|金股)(?=\s*[:(])|看好[^,;。:]{0,12}?(?:龙头|公司|标的|个股|企业)(?=\s*:)|]] ..
+  [[(?<=[,;。:])关注|推荐(?=\p{Han}|[A-Z])]])
 -- triggers that name a list of companies by what they are (标的, 组合, 公司,
 -- 金股): a name there needs less evidence than after 建议关注
-local STRONG = re.compile([[标的|组合|公司|金股|重点推荐|首推|重点跟踪之]])
--- a trigger that heads a company of its own ("重点跟踪之歌尔股份:业绩…"): any
--- name shaped like a company's counts
-local NAMING = re.compile([[^重点跟踪之$]])
-local LEAD = re.compile([[^[\s•]*(?:的)?(?:标的|公司|个股|龙头)?\s*(?:\([^()]{0,30}\))?\s*]] ..
+local STRONG = re.compile([[标的|组合|公司|金股|重点推荐|首推|龙头|个股|企业]])
+local LEAD = re.compile([[^[\s•]*(?:的|之)?(?:标的|公司|个股|龙头)?\s*(?:\([^()]{0,30}\))?\s*]] ..
   [[(?:为|有|包括(?:但不限于)?|如|是|:)?[\s:•]*]] ..
-  -- a label of what is listed: "流量平台:", "推荐顺序为:", "个股方面:"
-  [[(?:\p{Han}{0,6}?(?:平台|方向|板块|领域|环节|赛道|标的|个股|公司|顺序为|组合|方面|产业链)\s*(?:为|如)?\s*:\s*)?]])
--- one name of a list, its bracket (a code, perhaps a rating) and what follows it
-local ITEM = re.compile([[\G\s*(?:以及|及|和|与)?\s*([^、,;。:()《》"“”\s等/]{1,40})\s*(?:\(([^()]{1,40})\))?\s*(、|,|/|等|。|;|:|[和及与](?=[^()、,;。]{1,12}\()|$)?]])
--- a heading glued after the last name of a list ("新洁能风险提示电动汽车…")
-local GLUED_NEXT = re.compile([[(?:风险提示|风险因素|投资建议|投资要点|核心观点|重点推荐|盈利预测|评级).*$]])
+  -- a label of what is listed: "流量平台:", "个股方面:"
+  [[(?:\p{Han}{0,6}?(?:平台|方向|板块|领域|环节|赛道|标的|个股|公司|组合|方面|产业链)\s*(?:为|如)?\s*:\s*)?]])
+-- one name of a list, its bracket (a code, perhaps a rating) and what follows
+-- it; after the first name, a connective before the next (以及 and 和 及 与,
+-- which the first name may start with: 和佳股份)
+local ITEM_AT = [[\s*([^、,;。:()《》"“”\s等/]{1,40})\s*(?:\(([^()]{1,40})\))?\s*(、|,|/|等|。|;|:|[和及与](?=[^()、,;。]{1,12}\()|$)?]]
+local FIRST_ITEM = re.compile([[\G]] .. ITEM_AT)
+local ITEM = re.compile([[\G\s*(?:以及|及|和|与)?]] .. ITEM_AT)
+-- what follows a label's colon when the label heads a list ("消费电子:立讯精密/
+-- 歌尔股份"): a name and an enumeration's separator
+local MAX_LABEL = 10
+-- the kind words after 等 up to the , or ; that goes on with the list
+local RUN_AFTER_KIND = re.compile([=[\G[^,;。:()]{0,12}?[,;]]=])           -- characters of a label before a colon
+local LIST_AFTER_COLON = re.compile([=[\G\s*[^、,;。:()《》"“”\s等/]{2,12}\s*(?:\([^()]{1,40}\))?\s*[、/]]=])
+-- a heading glued after the last name of a list ("新洁能风险提示电动汽车…"),
+-- a source line or a page number glued before the next block ("卫光生物16资料来源")
+local GLUED_NEXT = re.compile([[(?:风险提示|风险因素|投资建议|投资要点|核心观点|重点推荐|盈利预测|评级|]] ..
+  "(?:(?<=" .. HANC .. [[)\d{1,3})?(?:资料来源|数据来源)).*$]])
 -- the number of the next point glued after a name ("…金域医学4、类消费…")
 local ENUM_GLUED = re.compile([[(?<=\p{Han})[1-9]$]])
 local AND_SPLIT = re.compile([[^(.{2,}?)(?:以及|和|及|与)(.{2,})$]])
 -- after "A、B等": kinds of company (the list names companies) or of sector (it does not)
 local COMPANY_KIND = re.compile([[\G\s*(?:\p{Han}{0,6}?)(?:龙头|公司|企业|厂商|标的|个股|品牌|厂家|供应商|头部)]])
-local SECTOR_KIND = re.compile([[\G\s*\p{Han}{0,6}?(?:赛道|板块|产业链|领域|方向|行业|环节|细分|市场|机会|主线|产品|技术)]])
+local SECTOR_KIND = re.compile([[\G\s*\p{Han}{0,6}?(?:赛道|板块|产业链|领域|方向|行业|环节|细分|市场|机会|主线|主题|概念|产品|技术)]])
+-- the kind right after 等, at most three characters before it ("等优质龙头")
+local CLOSE_KIND = re.compile([[\G\s*(?:]] .. HANC .. [[{0,3}?)(?:龙头|公司|企业|厂商|标的|个股|品牌|厂家|供应商|头部)]])
+-- or a kind of other things ("…等直流参数"): a noun right after 等 that is
+-- neither of those nor the next block (a footer, a heading, a caption)
+local OTHER_KIND = re.compile([[\G\s*(?!请|敬请|风险|资料|数据|本报告|图|表|投资|相关)]] .. HANC ..
+  "(?!" .. HANC .. [[{0,10}?(?:龙头|公司|企业|厂商|标的|个股|品牌|厂家|]] ..
+  [[供应商|头部|优质|核心|行业|板块|领域|方向|产业链|赛道|环节|市场|机会|细分))]])
+-- a kind of company that a list's lead ends with, and the word that
+-- introduces its names after a comma ("具备…的企业,包括A、B")
+local KIND_END = re.compile([[(?:企业|公司|龙头|标的|厂商|个股)$]])
+local SUCH_AS = re.compile([[\G\s*(?:包括|例如|比如|如|主要有)\s*:?]])
+-- what makes an item of a list a sector or a kind of product
+local SECTOR_END = re.compile([[(?:市场|行业|领域|板块|赛道|产业链|方向|环节|产品|技术|业务|设备|材料|芯片|器件|平台)$]])
 -- the shape of a company's name: Chinese (2-8 characters, optionally a letter
 -- or digit inside: 京东方A, 三六零) or a Latin brand (Meta, NVIDIA, AMD)
 local NAME_SHAPE = re.compile([[^(?:[A-Za-z0-9]{0,3}\p{Han}[\p{Han}A-Za-z0-9]{1,9}|[A-Z][A-Za-z0-9&.\-]{1,19})$]])
--- ends that make a Chinese name a sector, a product or a phrase, not a company
+-- ends that make a Chinese name a sector, a product or a phrase, not a
+-- company, and the starts of a phrase
 local NOT_COMPANY = re.compile([[(?:板块|行业|产业链|赛道|领域|方向|环节|龙头|企业|厂商|标的|个股|机会|机遇|]] ..
   [[市场|需求|业务|产品|技术|材料|设备|芯片|器件|平台|方面|主线|逻辑|估值|评级|业绩|投资|配置|预期|风险|]] ..
-  [[的|耳机|品牌|动力|蓝筹|前提|率低|依托|]] ..
+  [[的|]] ..
   [[相关|上游|下游|中游|国产|海外|国内|整体|细分|等|(?:相关|龙头|上市|优质|头部|标的|该|本|子|母|各|多家)公司)$|^(?:我们|同时|其中|此外|重点|建议|关注|推荐|维持|给予|]] ..
   [[首次|上调|下调|买入|增持|持有|中性|公司|行业|板块|标的|受益|相关|核心|以及|包括|例如|比如|如|介绍|]] ..
-  [[据|通过|随着|由于|对于|其中|此外|也是|其他|还包括|来看|具备|具有|相比|看好|均有|之间|]] ..
-  [[业绩|成长|渗透|开发|试剂|增长|名称)]])
+  [[据|通过|随着|由于|对于|其中|此外|也是|其他|还包括|来看|具备|具有|相比|看好|均有|之间)|]] ..
+  -- a date or a quarter ("2月5日", "2020年", "Q3") is no name
+  [[\d\s*[年月日号]|^Q\d]])
 -- what most listed Chinese companies end with: evidence without a code
 local COMPANY_END = re.compile([[(?:集团|股份|控股|科技|电子|高科|医药|药业|生物|医疗|微电|电气|电器|能源|智能|]] ..
   [[材料|精密|光电|光学|通信|信息|软件|网络|传媒|银行|证券|保险|汽车|动力|新材|化学|化工|制药|健康|]] ..
@@ -196,8 +377,28 @@ local LEAD_WORD = re.compile([[^.*(?:龙头|供应商|相关公司|公司|企业
 local DESCRIBED = re.compile([[^.*的(?=.{2})]])
 local DESCRIPTION_GOES_ON = re.compile([[\G[^,;。:]{0,60}?的]])
 
-local function split_and(name)
+-- two names glued by the extraction where the second starts with Latin
+-- letters ("京东方TCL科技"); one trailing letter is part of a name (京东方A)
+local GLUED_TWO = re.compile("^(" .. HANC .. "{2,5})([A-Z]{2,5}" .. HANC .. "{1,4})$")
+-- 及 和 与 inside a word (涉及, 普及, 不及, 参与, 饱和, 及时, 和谐 …) join no
+-- two names: the text is a phrase ("积极参与封测厂商定增", "5G普及加速")
+local AND_IN_WORD = re.compile("[涉普不波危顾触企惠遍提论推来殃]及|[参给赋授赠干]与|" ..
+  "[总温缓饱融平调共柔附谦随违]和|及[时早格]|和[谐平解睦]|与[其否会]")
+
+-- The names in one item of a list: "A和B", "A及B", "A以及B" give both (each
+-- must then pass as a name); a name a report prints with its code stays
+-- whole; a connective inside a word makes the item a phrase (nil).  Two
+-- names glued by the extraction are cut only where the second ends like a
+-- company's (TCL科技, not IC设计 or OTC药品).
+local function split_and(name, codes)
+  if codes[name] then return { name } end
   local a, b = AND_SPLIT:match(name)
+  if a then
+    if AND_IN_WORD:test(name) then return nil end
+  else
+    a, b = GLUED_TWO:match(name)
+    if a and not (COMPANY_END:test(b) or codes[b]) then a = nil end
+  end
   if a and NAME_SHAPE:test(a) and NAME_SHAPE:test(b) then return { a, b } end
   return { name }
 end
@@ -244,47 +445,121 @@ end
 -- The list that follows a trigger ending at byte b of s: names with the
 -- code in their bracket (if any).  Returns nil when what follows is not a
 -- list of company names (a sector, a phrase, a verb), so nothing is guessed.
-local function list_after(s, b, codes, strong, naming)
+local function list_after(s, b, codes, strong)
   local w = window(s, b + 1, b + MAX_LIST)
-  local pos = select(2, LEAD:find(w)) + 1
-  local names, kind_ok, after_comma = {}, false, false
+  local _, lead_end = LEAD:find(w)
+  local pos = lead_end + 1
+  local names, kind_ok, after_comma, other_kind = {}, false, false, false
   local run_start = 1               -- the first name after the last , or ;
   while pos <= #w do
-    local a, e, name, bracket, sep = ITEM:find(w, pos)
+    local a, e, name, bracket, sep = (#names == 0 and FIRST_ITEM or ITEM):find(w, pos)
     if not a then break end
-    local code = bracket and M.ticker((re.split(bracket, "[,;/、]")[1])) or nil   -- unset captures are false
     name = re.gsub(name, "^.*【", "")   -- "封测【长电科技": a bracketed tag before the name
     local cut_name, cuts = GLUED_NEXT:gsub(name, "")
+    -- A recommending word inside the item: the name follows the last one
+    -- ("…等光模块龙头;面板推荐京东方A", "…,同时建议关注积极布局的华大基因"),
+    -- or, with nothing after it, precedes it and ends the list there
+    -- ("…、顺络电子受益标的:思瑞浦", whose next list the trigger starts)
+    local t_start, t_end = TRIGGER:find(cut_name)
+    local triggered = false
+    if t_start then
+      local after = cut_name
+      while t_end do
+        after = after:sub(t_end + 1)
+        _, t_end = TRIGGER:find(after)
+      end
+      if after == "" then
+        cut_name, cuts = cut_name:sub(1, t_start - 1), cuts + 1
+      else
+        cut_name, triggered = after, true
+      end
+      if cut_name == "" then break end
+    end
     if sep == "、" then          -- "金域医学4、类消费生物药:": the next point's number
       local before, n = ENUM_GLUED:gsub(cut_name, "")
       if n > 0 then cut_name, cuts = before, cuts + 1 end
     end
-    local described
-    name, described = DESCRIBED:gsub(LEAD_WORD:gsub(cut_name, ""), "")
+    local bracket_code = bracket and M.ticker((re.split(bracket, "[,;/、]")[1]))
+    if sep == ":" and cuts == 0 and not bracket_code and len((DESCRIBED:gsub(cut_name, ""))) <= MAX_LABEL
+       and LIST_AFTER_COLON:test(w, e + 1) then
+      -- "重点关注:消费电子:A/B", "…的头部企业:A、B": a label of the names after
+      -- it, and what came before it in its run describes them
+      for k = #names, run_start, -1 do names[k] = nil end
+      pos = e + 1
+    else
+    local code = bracket_code or nil   -- unset captures are false
+    local described, led
+    name, led = LEAD_WORD:gsub(cut_name, "")
+    if triggered then led = led + 1 end   -- the trigger led into the name
+    if led > 0 and len(name) == 2 and not codes[name] then
+      -- "具备龙头基因": two characters after a lead word are a name only
+      -- with a code
+      name, led = cut_name, 0
+    end
+    name, described = DESCRIBED:gsub(name, "")
+    -- "…产品丰富的优质龙头企业华兰生物": a description before the lead word
+    if led > 0 and DESCRIBED:test(cut_name) then described = 1 end
     if described > 0 then            -- the description began at the run's start
       for k = #names, run_start, -1 do names[k] = nil end
     end
-    local parts = code and { name } or split_and(name)
-    local ok = true
-    for _, n in ipairs(parts) do
+    local parts = code and { name } or split_and(name, codes)
+    local ok = parts ~= nil
+    for _, n in ipairs(parts or {}) do
       if not NAME_SHAPE:test(n) or NOT_COMPANY:test(n) then ok = false end
     end
-    if not ok and DESCRIPTION_GOES_ON:test(w, e + 1) then
+    if ok and sep == ":" and cuts == 0 and #names > 0 then
+      -- "…/领益智造服务器:澜起科技": the next label glued to the last name
+      break
+    end
+    local _, such = nil, nil
+    if not ok and sep == "," and KIND_END:test(name) then _, such = SUCH_AS:find(w, e + 1) end
+    if not ok and DESCRIPTION_GOES_ON:test(w, e + 1) and (sep == "、" or sep == "/") then
       ok = "skip"                   -- a part of the description of a name that follows
+    elseif such then
+      ok, e = "skip", such          -- "关注具备…的企业,包括A、B": the names follow
     elseif not ok then
+      if SECTOR_END:test(name) then
+        -- "口腔修复膜、角膜塑形镜市场": the names of its run are sectors too
+        for k = #names, run_start, -1 do names[k] = nil end
+      end
       if after_comma and #names > 0 then break end   -- the list ended at that , or ;
       return nil
     end
     for i, n in ipairs(ok == true and parts or {}) do
       names[#names + 1] = { name = n, code = i == #parts and code or nil, latin = LATIN_ONLY:test(n),
+                            coded = code ~= nil or codes[n] ~= nil,
                             known = code ~= nil or codes[n] ~= nil or COMPANY_END:test(n) }
     end
     pos = e + 1
+    -- the last run, after a , or ;, is one name no evidence knows: the list
+    -- ended at that comma, and the sentence goes on ("…等标的,在上周五跌幅较大。")
+    local goes_on = sep == "、" or sep == "/" or sep == "和" or sep == "及" or sep == "与" or
+                    sep == "," or sep == ";"
+    if not goes_on and run_start > 1 and #names == run_start and not names[#names].known and led == 0 then
+      names[#names] = nil
+      break
+    end
     if cuts > 0 then break end   -- a heading glued after this name ended the list
     if sep == "等" then
-      kind_ok = COMPANY_KIND:test(w, pos) and not SECTOR_KIND:test(w, pos)
-      if SECTOR_KIND:test(w, pos) and not COMPANY_KIND:test(w, pos) then return nil end
-      break
+      local kind = COMPANY_KIND:test(w, pos) and not SECTOR_KIND:test(w, pos)
+      if kind and not CLOSE_KIND:test(w, pos) then
+        -- "TWS耳机、手机品牌以及VR等新型应用终端龙头": after a long qualifier
+        -- the kind may be of what the names stand for; a known name says
+        -- they are companies
+        local any = false
+        for _, n in ipairs(names) do any = any or n.known end
+        kind = any
+      end
+      if SECTOR_KIND:test(w, pos) and not COMPANY_KIND:test(w, pos) then
+        if after_comma and #names > run_start then break end
+        return nil
+      end
+      kind_ok = kind_ok or kind
+      if not kind and OTHER_KIND:test(w, pos) then other_kind = true end
+      -- "A、B等龙头公司;数据传输:C、D": the next run of the list
+      local _, more = RUN_AFTER_KIND:find(w, pos)
+      if not (kind and more) then break end
+      pos, after_comma, run_start = more + 1, true, #names + 1
     elseif sep == "、" or sep == "/" or sep == "和" or sep == "及" or sep == "与" then
       after_comma = false
     elseif sep == "," or sep == ";" then
@@ -292,6 +567,7 @@ local function list_after(s, b, codes, strong, naming)
       run_start = #names + 1
     else
       break
+    end
     end
   end
   -- evidence: each name known for a company, or the list says what it lists
@@ -301,7 +577,7 @@ local function list_after(s, b, codes, strong, naming)
   -- most names known (three at least, two in three): the list is one of
   -- companies, and its other names are companies too
   local mostly = known >= 3 and 3 * known >= 2 * #names
-  return names, kind_ok or naming or mostly or (strong and known > 0), kind_ok
+  return names, kind_ok or mostly or (strong and known > 0), kind_ok, other_kind
 end
 
 -- A lead word glued before a name ("封测商深科技", "名称最新观点视源股份",
@@ -338,17 +614,22 @@ function M.advice_names(s, codes)
     if not a then break end
     local t = s:sub(a, b)
     if not in_title(s, a) and not in_legal(s, a, b) and (not RELATED:test(t) or related_ok(s, a)) then
-      local names, all, kind = list_after(s, b, codes, STRONG:test(t), NAMING:test(t))
-      if names then lists[#lists + 1] = { names = names, all = all, kind = kind, pos = a } end
+      local names, all, kind, other = list_after(s, b, codes, STRONG:test(t))
+      if names then lists[#lists + 1] = { names = names, all = all, kind = kind, other = other, pos = a } end
     end
     pos = b + 1
   end
-  -- a name that one list gives with evidence is known in the others too
+  -- A name counts when it has a code, when its list is trusted (it says
+  -- what it lists, or most of its names are known), when it ends like a
+  -- company's, or when another list counts it.  An ending alone (…电路) does
+  -- not carry a name in a list that says it lists things of another kind
+  -- ("关注静态电流、动态电路、漏电流等直流参数").
   local listed, coded = {}, {}
   for _, l in ipairs(lists) do
+    l.half = not l.other
     for _, n in ipairs(l.names) do
       if n.code then coded[n.name] = true end
-      if n.known or l.all then listed[n.name] = true end
+      if n.coded or l.all or (n.known and l.half) then listed[n.name] = true end
     end
   end
   local function coded_tail(name) return known_tail(name, codes, coded) end
@@ -359,7 +640,7 @@ function M.advice_names(s, codes)
       -- a Latin word (VR, PCB, AIoT) is a company only with its code or in
       -- a list that says it lists companies ("苹果、Meta等龙头厂商")
       local latin_ok = not n.latin or n.code or codes[n.name] or l.kind
-      if (n.known or l.all or listed[n.name]) and latin_ok and not seen[n.name] then
+      if (n.coded or l.all or (n.known and l.half) or listed[n.name]) and latin_ok and not seen[n.name] then
         seen[n.name] = true
         out[#out + 1] = { name = n.name, code = n.code, pos = l.pos }
       end
@@ -371,13 +652,19 @@ end
 -- ---- tickers next to a name -----------------------------------------------
 
 -- codes as tables glued by the extraction print them, next to Chinese text
--- (CODE itself wants no word character before a code)
-local GLUED_CODE = [[(\d{6}(?:\.(?:SH|SZ|BJ|OC))?|\d{4,5}\.HK|[A-Z]{1,5}\.(?:O|N|OQ))(?![\d.A-Za-z])]]
+-- (CODE itself wants no word character before a code).  A bare six digits
+-- are a code only with an exchange's prefix (00x 30x 60x 68x, 43 8x for the
+-- NEEQ), so that a table's numbers glued to a name ("ST生化638574-13%") are not
+local A_CODE = [[(?:00[0-3]|30[01]|60[0-5]|68[89])\d{3}|(?:43|8[1-9])\d{4}]]
+local GLUED_CODE = [[((?:]] .. A_CODE .. [[)(?:\.(?:SH|SZ|BJ|OC|NQ))?|\d{6}\.(?:SH|SZ|BJ|OC|NQ)|]] ..
+  [[\d{4,5}\.HK|[A-Z]{1,5}\.(?:O|N|OQ))(?![\d.A-Za-z%])]]
 local CODE_AFTER = re.compile([[\G\s*\(?\s*]] .. GLUED_CODE)
--- before a name, also an A-share code glued to a date ("2020/8/28300760迈瑞医疗"),
--- known by the exchanges' prefixes
-local CODE_BEFORE = re.compile([[(?:(?<![\d.])]] .. GLUED_CODE ..
-  [[|((?:00[0-3]|30[01]|60[0-5]|68[89])\d{3}(?:\.(?:SH|SZ))?))\s*$]])
+-- before a name, also an A-share code glued to a date ("2020/8/28300760迈瑞医疗")
+-- or to the decimals of the table cell before ("44.9300782卓胜微"), a code
+-- with its exchange after any digits ("7148603658.SH安图生物"), but not
+-- the tail of a run of chart digits ("…45005000风华高科")
+local CODE_BEFORE = re.compile([[(?:(?<![\d.])]] .. GLUED_CODE .. [[|(\d{6}\.(?:SH|SZ|BJ|OC|NQ))]] ..
+  [[|(?:\d{4}[/-]\d{1,2}[/-]\d{1,2}|\.\d{1,2})((?:]] .. A_CODE .. [[)(?:\.(?:SH|SZ))?))\s*$]])
 
 -- The code printed next to name in s (a string or a document), at its first
 -- such place: "迈瑞医疗(300760)", "迈瑞医疗 300760.SZ" or, as tables glued by
@@ -393,8 +680,8 @@ function M.code_near(s, name)
     local after = CODE_AFTER:match(s, b + 1)
     local code = after and M.ticker(after)
     if code then return code end
-    local b1, b2 = CODE_BEFORE:match((window(s, a - 24, a - 1)))
-    local before = b1 or b2
+    local b1, b2, b3 = CODE_BEFORE:match((window(s, a - 24, a - 1)))
+    local before = b1 or b2 or b3
     code = before and M.ticker(before)
     if code then return code end
     pos = b + 1
@@ -407,14 +694,17 @@ local POSITIVE = [[买入|增持|强烈推荐|谨慎推荐|审慎推荐|推荐|�
 M.POSITIVE_RATINGS = POSITIVE
 -- a heading of a table of picks: 首选股票, 重点公司(基本状况|盈利预测 …), 推荐公司
 local PICKS_HEADING = re.compile([[首选股票|重点(?:推荐)?公司|推荐公司|重点关注公司|核心组合|推荐组合]])
--- a row: code then name, or name, numbers, then its rating
+-- a row: code then name, or name, numbers, then its rating; a name may
+-- start with Latin letters (TCL科技) where a code's exchange suffix or the
+-- rating of the row before, not a letter of the name, is glued before it
 -- what a row's name follows in text glued by the extraction: a digit, a
 -- letter, a bracket or white space, or the rating that ends the row before
 -- (or the header's 评级); a name never starts with one of those words
 local ROW_WORDS = POSITIVE .. [[|中性|持有|未评级|评级]]
-local PICK_ROW = re.compile([[(?<![\d.])(\d{6}(?:\.(?:SH|SZ|BJ))?)(\p{Han}[\p{Han}A-Z]{1,7}?)\s*(]] .. POSITIVE ..
+local ROW_NAME = [[((?:(?<=\.SH|\.SZ|\.BJ|\.HK|]] .. ROW_WORDS .. [[)[A-Z]{1,4})?\p{Han}[\p{Han}A-Z]{1,7}?)]]
+local PICK_ROW = re.compile([[(?<![\d.])(\d{6}(?:\.(?:SH|SZ|BJ))?)]] .. ROW_NAME .. [[\s*(]] .. POSITIVE ..
   [=[)|(?:(?<=[\d%A-Za-z)\]\s])|(?<=]=] .. ROW_WORDS .. [[))(?!]] .. ROW_WORDS ..
-  [[)(\p{Han}[\p{Han}A-Z]{1,7}?)[\d.,%\s\-+]{8,}+(]] .. POSITIVE .. [[)]])
+  [[)]] .. ROW_NAME .. [[[\d.,%\s\-+]{8,}+(]] .. POSITIVE .. [[)]])
 -- a row of a portfolio's table (核心组合, 推荐组合): code with its exchange,
 -- name, then a number ("600276.SH恒瑞医药82.5%"); a portfolio rates no row
 local PORTFOLIO = re.compile([[组合]])
@@ -500,9 +790,19 @@ end
 -- else nil.  Returns { {name=, code=, pos=}, ... }.
 function M.recommendations(doc)
   local out, seen = {}, {}
+  -- one company under two spellings, one a character longer (斯达半导 and
+  -- 斯达半导体, 京东方 and 京东方A): the first found stands
+  local function same(name)
+    if seen[name] then return true end
+    local short = utf8.len(name) > 2 and name:sub(1, utf8.offset(name, -1) - 1)
+    if short and seen[short] then return true end
+    for k in pairs(seen) do
+      if #k > #name and k:sub(1, #name) == name and utf8.len(k) == utf8.len(name) + 1 then return true end
+    end
+  end
   local function add(list)
     for _, n in ipairs(list) do
-      if not seen[n.name] then
+      if not same(n.name) then
         seen[n.name] = true
         n.code = n.code or M.code_near(doc, n.name)
         out[#out + 1] = n

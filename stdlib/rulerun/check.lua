@@ -289,7 +289,8 @@ function Checker:module_expr(i)
     local s = self:kind(i + 1, "string") and i + 1 or self:is(i + 1, "(") and self:kind(i + 2, "string")
               and self:is(i + 3, ")") and i + 2
     if s then return self.toks[s].text, s + (s == i + 1 and 1 or 2) end
-  elseif self:kind(i, "name") and self.alias[self.toks[i].text] and self:is(i + 1, ".") and self:kind(i + 2, "name") then
+  elseif self:kind(i, "name") and self.alias[self.toks[i].text] and self:is(i + 1, ".")
+         and self:kind(i + 2, "name") then
     local members = self.facts.members[self.alias[self.toks[i].text]] or {}
     local m = members[self.toks[i + 2].text]
     if m then return m, i + 3 end

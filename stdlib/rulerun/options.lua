@@ -4,7 +4,7 @@
 --
 -- The C functions' keys come from the C modules themselves (their OPTIONS
 -- tables, the lists their own check uses); the Lua helpers' are written here.
--- stdlib/rulerun.lua hands check to the helpers (private.check_options).
+-- stdlib/rulerun/init.lua hands check to the helpers (private.check_options).
 local keys = require "rulerun.keys"
 local section = require "rulerun.section"
 local tables = require "rulerun.tables"

@@ -1,5 +1,5 @@
 -- rulerun/report.lua - who and what published a report: rr.analysts, rr.broker,
--- rr.industry_rating.  Installed into the rulerun table by stdlib/rulerun.lua;
+-- rr.industry_rating.  Installed into the rulerun table by stdlib/rulerun/init.lua;
 -- priv holds the stdlib's private helpers (window, anchored_match, HAN, iso).
 local re = require "rulerun.re"
 
@@ -58,7 +58,8 @@ local NEXT_ID = re.compile([=[^[\s,，、/;；]*S\d{13}]=])
 -- D: a name after its number on the same line: "S…马帅", "编号:S… 分析师:马帅";
 -- a bare name must be followed by what follows names in a byline (a role,
 -- a label, an e-mail, a phone number, a number, the end), not by text
-local AFTER_NAME = rx([=[^[ \t)）\]]*(?:((?:]=] .. ROLE_WORD .. [=[|作者)+)[ \t]*[:：]?[ \t]*(<H>(?: ?<H>){1,3})(?! ?<H>)|]=] ..
+local AFTER_NAME = rx([=[^[ \t)）\]]*(?:((?:]=] .. ROLE_WORD ..
+  [=[|作者)+)[ \t]*[:：]?[ \t]*(<H>(?: ?<H>){1,3})(?! ?<H>)|]=] ..
   [=[(<H>{2,4}?)(?=\s*(?:]=] .. ROLE_WORD .. [=[|SAC|执业|证书|编号|电话|邮箱|(?i:e-?mail|tel)|]=] ..
   EMAIL .. [=[|[+＋]?[\d\-－()（）]{7,}|S\d{13}|$)))]=])
 -- the next number reached through labels, phones and e-mails only
@@ -162,7 +163,7 @@ function M.analysts(s)
       group[#group + 1] = { a = a, b = b, id = id }
       if not next_id then flush_group() end
     elseif not (found[id] and found[id].name ~= "") then
-      local before, off = window(s, lo, a - 1)
+      local before = window(s, lo, a - 1)
       local ra, _, run, sep = ADJACENT:find(before)
       local name, role
       if run then
@@ -183,10 +184,10 @@ function M.analysts(s)
         end
       end
       if not name then
-        local role, stop
-        name, role, stop = name_after(b)
+        local after_role, stop
+        name, after_role, stop = name_after(b)
         if name then
-          add(id, name, role, email_after(stop))
+          add(id, name, after_role, email_after(stop))
           b = stop                       -- the next number's name starts after it
         end
       end
@@ -214,7 +215,8 @@ local ACTION_ANCHOR = re.compile(ACTION)
 local MD_START = [[(?:^|\n)[ \t]*(?:#+[ \t]*)?(?:\*\*)?]]
 local MD_NEXT = [[(?:\*\*)?[ \t]*\n(?:[ \t]*\n)*[ \t]*(?:#+[ \t]*)?(?:\*\*)?]]
 local MD_END = [[(?:\*\*)?[ \t]*(?:\n|$)]]
-local MD_RATING = re.compile(MD_START .. "(" .. RATING_WORDS .. ")" .. MD_NEXT .. "(" .. ACTION_WORDS .. ")(?:评级)?" .. MD_END ..
+local MD_RATING = re.compile(MD_START .. "(" .. RATING_WORDS .. ")" .. MD_NEXT ..
+  "(" .. ACTION_WORDS .. ")(?:评级)?" .. MD_END ..
   "|" .. MD_START .. "(" .. ACTION_WORDS .. ")(?:评级)?" .. MD_NEXT .. "(" .. RATING_WORDS .. ")" .. MD_END)
 local LAST_ANCHOR = re.compile([[上次评级\s*:?\s*]])
 local LAST_RATING = re.compile("(" .. RATING_WORDS .. [[)\s*$]])
@@ -340,7 +342,8 @@ end
 -- same separator (2020.08.02, 2021-01-10).
 local DATE_LABEL = re.compile([[(?:发布日期|发布时间|报告日期|报告时间|发布于|Table_Date\]|Table_ReportDate|createTime\d*#?)]])
 local COVER_BYTES, HEAD_BYTES = 600, 8000
-local FULL = [[((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日|((?:19|20)\d{2})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})(?![\d.])]]
+local FULL = [[((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日|]] ..
+  [[((?:19|20)\d{2})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})(?![\d.])]]
 local LABELLED_DATE = re.compile([[^[\s:：|\]\[।\x{E000}-\x{F8FF}]{0,6}(?:]] .. FULL .. ")")
 -- captures 1-3: 年月日; 4-7: y sep m d; 8-9: a year and month alone
 local HEAD_DATE = re.compile([[((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日|]] ..

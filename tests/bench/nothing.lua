@@ -3,4 +3,4 @@
 -- folders, reading, decoding and normalising, handing the document to Lua.
 local rr = require "rulerun"
 rr.table("nothing", { "file" })
-rr.rule("nothing", function(doc) end)
+rr.rule("nothing", function() end)

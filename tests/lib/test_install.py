@@ -15,8 +15,10 @@ try:
     for d, _, files in os.walk(dest):
         for f in files + [x for x in os.listdir(d) if os.path.islink(os.path.join(d, x))]:
             found.setdefault(f, os.path.join(d, f))
-    bad = [f for f in ("rulerun.pc", "rulerun.h", "librulerun.so", "librulerun.so.0", "rulerun.lua",
-                       "weekly.lua", "rulerun") if f not in found]
+    stdlib = [os.path.join(d, "lua") for d, subdirs, _ in os.walk(dest)
+              if d.endswith("/share/rulerun") and os.path.isfile(os.path.join(d, "lua", "rulerun", "init.lua"))]
+    bad = [f for f in ("rulerun.pc", "rulerun.h", "librulerun.so", "librulerun.so.0", "weekly.lua", "rulerun")
+           if f not in found] + ([] if stdlib else ["share/rulerun/lua/rulerun/init.lua"])
     if bad:
         sys.exit(f"not installed: {', '.join(bad)}")
     if shutil.which("scdoc") and "rulerun.1" not in found:
@@ -30,7 +32,7 @@ try:
     print(" ".join(cmd))
     subprocess.run(cmd, check=True)
     run_env = dict(os.environ, LD_LIBRARY_PATH=os.path.dirname(found["librulerun.so.0"]),
-                   RULERUN_STDLIB=os.path.dirname(found["rulerun.lua"]))
+                   RULERUN_STDLIB=stdlib[0])
     ldd = subprocess.run(["ldd", exe], env=run_env, capture_output=True, text=True).stdout
     if dest not in ldd:
         sys.exit(f"embed does not use the installed library:\n{ldd}")

@@ -23,7 +23,8 @@ function M.eq(got, want, what)
   if not deep_eq(got, want) then
     M.failures = M.failures + 1
     local info = debug and debug.getinfo and debug.getinfo(2, "l")
-    io.stderr:write(string.format("%s: got %s, want %s\n", what or "check", show(got), show(want)))
+    local where = info and info.currentline and info.currentline > 0 and ("line " .. info.currentline .. ": ") or ""
+    io.stderr:write(string.format("%s%s: got %s, want %s\n", where, what or "check", show(got), show(want)))
   end
 end
 

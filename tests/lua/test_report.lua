@@ -63,7 +63,7 @@ local cover = column .. "                    证券分析师：张示例        
   "                                   zhangsl@example.com.cn   liyb@example.com.cn\n" ..
   column .. "                    S0980500000001           S0980500000002\n" .. column .. "\n"
 local people = {}
-for _, p in ipairs(rr.analysts(rr.document(cover))) do people[#people + 1] = p.name .. "/" .. p.sac_id end
+for _, a in ipairs(rr.analysts(rr.document(cover))) do people[#people + 1] = a.name .. "/" .. a.sac_id end
 T.eq(table.concat(people, " "), "张示例/S0980500000001 李样本/S0980500000002", "analysts: side-by-side numbers under a two-column cover")
 
 -- broker

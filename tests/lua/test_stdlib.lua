@@ -168,6 +168,14 @@ local spaced = rr.document("表1\n公司      代码         PE\n贵州茅台  6
 local ft = rr.find_table(spaced, "代码")
 T.eq({ ft.shape, ft.rows[2][3] }, { "space", "16.4" }, "find_table: space shape, cells normalised")
 T.eq(rr.find_table(spaced, "市值"), nil, "find_table: none")
+
+-- column: a table's columns by header, wherever they are
+T.eq({ rr.column(ft, "代码"), rr.column(ft, "公司"), rr.column(ft, "^PE$") }, { 2, 1, 3 }, "column: by header")
+T.eq(rr.column(ft, "市值"), nil, "column: none")
+local twice = rr.tables.parse("涨幅(本周)\t代码\t涨幅(本月)\n1%\t600519\t2%\n")
+T.eq(rr.column(twice, "涨幅"), 1, "column: the first that matches")
+T.eq(rr.column(twice, "本月"), 3, "column: a pattern, not the whole cell")
+T.eq(rr.column({ header = {}, rows = {} }, "代码"), nil, "column: an empty header")
 T.raises(function() rr.risk_section(trap, { max_lnes = 2 }) end,
   "rr.risk_section: unknown option 'max_lnes' (did you mean 'max_lines'?", "risk_section's options are checked")
 T.done()

@@ -33,9 +33,9 @@ T.eq(tables.parse(text, { carry = { "nope" } }).rows[2][1], "", "a carry column 
 T.raises(function() tables.parse(text, { carry = { true } }) end, "carry entries", "a carry entry of the wrong type")
 -- one rule reads many tables: a column it asks for that a table lacks costs nothing
 for _, src in ipairs { "x\t. 1\ny\t. 2\n", "名称  评级\n甲公司  买入\n乙公司  增持\n", "a\t\n\tb\n" } do
-  local ok, got = pcall(tables.parse, src, { carry = { 1, 9, "代码" } })
+  local ok = pcall(tables.parse, src, { carry = { 1, 9, "代码" } })
   T.eq(ok, true, "carry on a table without such columns: " .. src:sub(1, 8))
-  local ok2, found = pcall(rr.find_table, rr.document(src), "代码|名称", { carry = { 1, 7 } })
+  local ok2 = pcall(rr.find_table, rr.document(src), "代码|名称", { carry = { 1, 7 } })
   T.eq(ok2, true, "find_table with carry on " .. src:sub(1, 8))
 end
 T.eq(tables.parse("名称  评级\n甲公司  买入\n乙公司  增持\n", { shape = "space", header = 1, carry = { 3 } }).rows,
