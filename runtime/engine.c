@@ -24,18 +24,24 @@ struct rr_engine {
   rr_options opt;
   char *out_dir, *glob, *stdlib_dir, *rules_path, *rules_dir, *encoding;
   char *rules_source;          /* "@" rules_path: how Lua names the rule file's chunk */
+  char *rules_text;            /* rr_engine_load_string: the rule file's text (NULL: read the file) */
+  size_t rules_len;
   _Atomic int cancel;          /* rr_engine_cancel; sticky */
-  lua_State *L0;               /* loaded by rr_engine_load; worker 0 and rr_engine_process */
+  lua_State *L0;               /* loaded by rr_engine_load; worker 0, explain, rr_engine_process */
+  struct {                     /* rr_engine_process from several threads: a state each */
+    pthread_mutex_t mu;
+    lua_State **idle;          /* states free for a call (L0 among them) */
+    size_t nidle;
+    lua_State **all;           /* every state besides L0, closed with the engine */
+    size_t nall, cap;
+  } pool;
   int ntables;
   char **table_names;
   size_t *table_rows;
+  size_t *table_ncols;         /* columns per table, the provenance ones included */
+  char ***table_cols;
   rr_stats stats;
-  struct {                     /* --profile, summed over the workers' states */
-    double read, normalize, *rule;
-    size_t nrules;
-    struct prof_regex { char *pattern; double secs, calls; } *re;
-    size_t nre;
-  } prof;
+  rr_run_profile prof;         /* --profile, summed over the workers' states */
   struct {                     /* the yield of the last run */
     size_t nrules;
     char **rule_names;
@@ -57,6 +63,12 @@ struct rr_engine {
 
 const char *rr_version(void) { return RR_VERSION; }
 
+/* rr_engine_process's message, in the thread that called it: concurrent
+ * calls on one engine each keep their own. */
+/* cppcheck-suppress unusedStructMember ; used through call_error, which cppcheck does not see as _Thread_local */
+struct call_message { const rr_engine *e; char msg[1024]; };
+static _Thread_local struct call_message call_error;
+
 static void set_error(rr_engine *e, const char *fmt, ...) RR_PRINTF(2, 3);
 static void set_error(rr_engine *e, const char *fmt, ...) {
   va_list ap;
@@ -76,14 +88,19 @@ static void message(rr_engine *e, int is_progress, const char *msg) {
   else default_message(NULL, msg, is_progress);
 }
 
+static void say_line(void *ud, const char *line) { message(ud, 0, line); }
 
-static void profile_free(rr_engine *e);
 static void yield_free(rr_engine *e);
 
 rr_engine *rr_engine_new(const rr_options *opt) {
+  if (opt && opt->size == 0) return NULL;   /* not made by rr_options_init */
   rr_engine *e = calloc(1, sizeof *e);
   if (!e) return NULL;
-  if (opt) e->opt = *opt;
+  rr_options_init(&e->opt);
+  /* a caller built against an older header knows fewer fields: those it
+   * does not know keep their defaults */
+  if (opt) memcpy(&e->opt, opt, opt->size < sizeof e->opt ? opt->size : sizeof e->opt);
+  e->opt.size = sizeof e->opt;
   int kind = rr_sink_kind(e->opt.format, e->opt.out_dir);
   e->out_dir = strdup(e->opt.out_dir ? e->opt.out_dir : kind == RR_SINK_JSONL ? "-" : "out");
   if (kind != RR_SINK_CSV) e->opt.excel = 0;   /* the CSV rows are read back; the sink types cells */
@@ -99,30 +116,63 @@ rr_engine *rr_engine_new(const rr_options *opt) {
     long n = sysconf(_SC_NPROCESSORS_ONLN);
     e->opt.jobs = n > 0 ? (int)n : 1;
   }
+  if (pthread_mutex_init(&e->pool.mu, NULL) != 0) {
+    free(e->out_dir);   /* the rest is NULL yet */
+    free(e->glob);
+    free(e->stdlib_dir);
+    free(e->encoding);
+    free(e);
+    return NULL;
+  }
   return e;
+}
+
+/* The loaded rules dropped: every state closed, the tables forgotten. */
+static void unload(rr_engine *e) {
+  for (size_t i = 0; i < e->pool.nall; i++) rr_lua_close(e->pool.all[i]);
+  free(e->pool.all);
+  free(e->pool.idle);
+  e->pool.all = e->pool.idle = NULL;
+  e->pool.nall = e->pool.nidle = e->pool.cap = 0;
+  rr_lua_close(e->L0);
+  e->L0 = NULL;
+  for (int i = 0; i < e->ntables; i++) {
+    free(e->table_names[i]);
+    for (size_t c = 0; e->table_cols && e->table_cols[i] && c < e->table_ncols[i]; c++) free(e->table_cols[i][c]);
+    if (e->table_cols) free(e->table_cols[i]);
+  }
+  free(e->table_names);
+  free(e->table_rows);
+  free(e->table_ncols);
+  free(e->table_cols);
+  e->table_names = NULL;
+  e->table_rows = e->table_ncols = NULL;
+  e->table_cols = NULL;
+  e->ntables = 0;
+  memset(&e->stats, 0, sizeof e->stats);
 }
 
 void rr_engine_free(rr_engine *e) {
   if (!e) return;
-  rr_lua_close(e->L0);
-  profile_free(e);
+  if (call_error.e == e) call_error.e = NULL;
+  unload(e);
+  pthread_mutex_destroy(&e->pool.mu);
+  rr_profile_free(&e->prof);
   yield_free(e);
-  for (int i = 0; i < e->ntables; i++) free(e->table_names[i]);
-  free(e->table_names);
-  free(e->table_rows);
   free(e->out_dir);
   free(e->glob);
   free(e->stdlib_dir);
   free(e->rules_path);
   free(e->rules_dir);
   free(e->rules_source);
+  free(e->rules_text);
   free(e->encoding);
   free(e);
 }
 
 void rr_engine_cancel(rr_engine *e) { atomic_store_explicit(&e->cancel, 1, memory_order_relaxed); }
 
-const char *rr_engine_error(const rr_engine *e) { return e->err; }
+const char *rr_engine_error(const rr_engine *e) { return call_error.e == e ? call_error.msg : e->err; }
 const rr_stats *rr_engine_stats(const rr_engine *e) { return &e->stats; }
 const char *rr_engine_stdlib(const rr_engine *e) { return e->stdlib_dir; }
 
@@ -193,18 +243,49 @@ static int rule_msgh(lua_State *L) {
   return 1;
 }
 
+/* Loads and runs the rule file in a new state, under lua_pcall (everything
+ * here may run out of memory).  Argument: the engine.  Returns the rule
+ * file's status (LUA_OK, LUA_ERRSYNTAX, ...), its message (or nil) and the
+ * number of rules it declared. */
+static int load_rules(lua_State *L) {
+  rr_engine *e = lua_touserdata(L, 1);
+  lua_settop(L, 0);
+  lua_pushstring(L, e->rules_path);        /* an error in a C function gets the rule file's line */
+  lua_pushcclosure(L, rule_msgh, 1);       /* 1 */
+  int rc = e->rules_text ? luaL_loadbufferx(L, e->rules_text, e->rules_len, e->rules_source, "t")
+                         : luaL_loadfilex(L, e->rules_path, "t");
+  if (rc == LUA_OK) rc = lua_pcall(L, 0, 0, 1);
+  if (rc == LUA_OK) lua_pushnil(L);        /* 2: the message */
+  lua_pushinteger(L, rc);
+  lua_getfield(L, LUA_REGISTRYINDEX, "rulerun.rules");
+  lua_pushinteger(L, lua_istable(L, -1) ? (lua_Integer)lua_rawlen(L, -1) : 0);
+  lua_remove(L, -2);
+  return 3;
+}
+
+/* The message for a state that ran out of memory loading the rules. */
+static void load_nomem(rr_engine *e, char *err, size_t errlen) {
+  size_t mb = (e->opt.max_memory ? e->opt.max_memory : RR_DEFAULT_MEMORY) >> 20;
+  snprintf(err, errlen, "%s: out of memory loading the rules (a Lua state may hold %zu MB; "
+           "rulerun --max-memory MB changes it)", e->rules_path, mb);
+}
+
 /* quiet: the rule file's top level prints nothing (a worker state after
  * the first: the user sees its prints once).  keep: a state whose rule file
  * does not load is handed back all the same, err set, with what the file
- * declared before it failed (rulerun check reads it). */
-static lua_State *load_state(rr_engine *e, int quiet, int keep, char *err, size_t errlen) {
+ * declared before it failed (rulerun check reads it).  *status: RR_ERULES
+ * or RR_ENOMEM when it returns NULL; *nrules the rules declared. */
+static lua_State *load_state(rr_engine *e, int quiet, int keep, char *err, size_t errlen, int *status,
+                             size_t *nrules) {
+  *status = RR_ENOMEM;
+  *nrules = 0;
   lua_State *L = rr_lua_newstate(e->stdlib_dir, e->rules_dir, e->opt.excel, e->opt.allow_io,
                                  e->opt.max_memory);
   if (!L) {
-    snprintf(err, errlen, "out of memory");
+    load_nomem(e, err, errlen);
     return NULL;
   }
-  rr_luactx *ctx = rr_luactx_get(L);
+  rr_luactx *ctx = rr_luactx_get(L);       /* made by rr_lua_newstate: nothing to allocate */
   ctx->quiet_load = quiet;
   ctx->trace = ctx->provenance_cols = e->opt.provenance;
   ctx->rules_source = e->rules_source;
@@ -212,16 +293,28 @@ static lua_State *load_state(rr_engine *e, int quiet, int keep, char *err, size_
   g->budget = e->opt.max_steps == 0 ? RR_DEFAULT_STEPS : e->opt.max_steps < 0 ? -1 : e->opt.max_steps;
   g->cancel = &e->cancel;
   rr_guard_reset(L);           /* loading the rule file has a document's budget too */
-  rr_profile *prof = &rr_luactx_get(L)->prof;
+  rr_profile *prof = &ctx->prof;
   prof->on = e->opt.profile;     /* before the rules compile their regexes */
-  lua_pushstring(L, e->rules_path);        /* an error in a C function gets the rule file's line */
-  lua_pushcclosure(L, rule_msgh, 1);
-  int rc = luaL_loadfilex(L, e->rules_path, "t");
-  int syntax = rc == LUA_ERRSYNTAX;
-  if (rc == LUA_OK) rc = lua_pcall(L, 0, 0, -2);
+  lua_pushcfunction(L, load_rules);        /* light values: nothing allocated outside the pcall */
+  lua_pushlightuserdata(L, e);
+  if (lua_pcall(L, 1, 3, 0) != LUA_OK) {   /* out of memory around the rule file */
+    load_nomem(e, err, errlen);
+    rr_lua_close(L);
+    return NULL;
+  }
+  int rc = (int)lua_tointeger(L, -2);
+  *nrules = (size_t)lua_tointeger(L, -1);
+  lua_pop(L, 2);
   if (rc != LUA_OK) {
-    first_line(L, err, errlen);
-    explain_load_error(e, syntax, err, errlen);
+    /* require turns a module's out of memory into a runtime error that quotes it */
+    const char *msg = lua_tostring(L, -1);
+    if (rc == LUA_ERRMEM || (g->mem_hit && msg && strstr(msg, "not enough memory"))) {
+      load_nomem(e, err, errlen);
+    } else {
+      first_line(L, err, errlen);
+      explain_load_error(e, rc == LUA_ERRSYNTAX, err, errlen);
+      *status = RR_ERULES;
+    }
     lua_settop(L, 0);
     if (keep) return L;
     rr_lua_close(L);
@@ -229,9 +322,7 @@ static lua_State *load_state(rr_engine *e, int quiet, int keep, char *err, size_
   }
   lua_pop(L, 1);
   if (prof->on) {
-    lua_getfield(L, LUA_REGISTRYINDEX, "rulerun.rules");
-    prof->nrules = lua_istable(L, -1) ? lua_rawlen(L, -1) : 0;
-    lua_pop(L, 1);
+    prof->nrules = *nrules;
     prof->rule = calloc(prof->nrules + 1, sizeof *prof->rule);
     if (!prof->rule) {
       snprintf(err, errlen, "out of memory");
@@ -239,18 +330,27 @@ static lua_State *load_state(rr_engine *e, int quiet, int keep, char *err, size_
       return NULL;
     }
   }
+  *status = RR_OK;
   return L;
 }
 
-/* The rule file the engine's states load, and its directory; -1 without memory. */
-static int set_rules_path(rr_engine *e, const char *rules_path) {
+/* The rule file the engine's states load, and its directory; text: its
+ * source when it comes from memory (len bytes), else NULL. */
+static int set_rules(rr_engine *e, const char *rules_path, const char *text, size_t len) {
   free(e->rules_path);
   free(e->rules_dir);
   free(e->rules_source);
+  free(e->rules_text);
+  e->rules_text = NULL;
+  e->rules_len = len;
   e->rules_path = strdup(rules_path);
   e->rules_dir = strdup(rules_path);
   e->rules_source = malloc(strlen(rules_path) + 2);
   if (!e->rules_path || !e->rules_dir || !e->rules_source) return RR_ENOMEM;
+  if (text) {
+    if (!(e->rules_text = malloc(len ? len : 1))) return RR_ENOMEM;
+    memcpy(e->rules_text, text, len);
+  }
   e->rules_source[0] = '@';
   strcpy(e->rules_source + 1, rules_path);
   char *slash = strrchr(e->rules_dir, '/');
@@ -261,40 +361,92 @@ static int set_rules_path(rr_engine *e, const char *rules_path) {
 
 lua_State *rr_engine_load_to_check(rr_engine *e, const char *rules_path, char *err, size_t errlen) {
   err[0] = '\0';
-  if (set_rules_path(e, rules_path) != 0) {
+  if (set_rules(e, rules_path, NULL, 0) != 0) {
     snprintf(err, errlen, "out of memory");
     return NULL;
   }
-  return load_state(e, 1, 1, err, errlen);
+  int status;
+  size_t nrules;
+  return load_state(e, 1, 1, err, errlen, &status, &nrules);
+}
+
+/* The tables and columns of state L copied into the engine (the provenance
+ * columns at the end when they are on): RR_OK or RR_ENOMEM. */
+static int take_tables(rr_engine *e, lua_State *L) {
+  static const char *const prov[] = {"_rule", "_line", "_offset"};
+  rr_luactx *ctx = rr_luactx_get(L);
+  int n = ctx->ntables;
+  e->table_names = calloc((size_t)n, sizeof *e->table_names);
+  e->table_rows = calloc((size_t)n, sizeof *e->table_rows);
+  e->table_ncols = calloc((size_t)n, sizeof *e->table_ncols);
+  e->table_cols = calloc((size_t)n, sizeof *e->table_cols);
+  if (!e->table_names || !e->table_rows || !e->table_ncols || !e->table_cols) return RR_ENOMEM;
+  e->ntables = n;
+  for (int i = 0; i < n; i++) {
+    const rr_table_schema *t = &ctx->tables[i];
+    size_t ncols = (size_t)t->ncols + (e->opt.provenance ? 3 : 0);
+    if (!(e->table_names[i] = strdup(t->name)) || !(e->table_cols[i] = calloc(ncols, sizeof(char *))))
+      return RR_ENOMEM;
+    for (size_t c = 0; c < ncols; c++, e->table_ncols[i]++)
+      if (!(e->table_cols[i][c] = strdup(c < (size_t)t->ncols ? t->cols[c] : prov[c - (size_t)t->ncols])))
+        return RR_ENOMEM;
+  }
+  e->stats.ntables = (size_t)n;
+  e->stats.table_names = (const char *const *)e->table_names;
+  e->stats.table_rows = e->table_rows;
+  return RR_OK;
+}
+
+/* rr_engine_load and rr_engine_load_string, once set_rules has run. */
+static int load(rr_engine *e, int set) {
+  call_error.e = NULL;
+  e->err[0] = '\0';
+  if (set != 0) {
+    set_error(e, "out of memory");
+    return RR_ENOMEM;
+  }
+  int status;
+  size_t nrules;
+  e->L0 = load_state(e, 0, 0, e->err, sizeof e->err, &status, &nrules);
+  if (!e->L0) return status;
+  rr_luactx *ctx = rr_luactx_get(e->L0);
+  if (ctx->ntables == 0 || nrules == 0) {
+    set_error(e, "%s: declares no %s (see docs/RULES.md: rr.table and rr.rule)", e->rules_path,
+              ctx->ntables == 0 ? "table" : "rule");
+    unload(e);
+    return RR_ERULES;
+  }
+  if (take_tables(e, e->L0) != RR_OK || !(e->pool.idle = malloc(sizeof *e->pool.idle))) {
+    unload(e);
+    set_error(e, "out of memory");
+    return RR_ENOMEM;
+  }
+  e->pool.idle[e->pool.nidle++] = e->L0;
+  return RR_OK;
 }
 
 int rr_engine_load(rr_engine *e, const char *rules_path) {
-  rr_lua_close(e->L0);
-  e->L0 = NULL;
-  if (set_rules_path(e, rules_path) != 0) return RR_ENOMEM;
-  e->L0 = load_state(e, 0, 0, e->err, sizeof e->err);
-  if (!e->L0) return RR_ERULES;
-  rr_luactx *ctx = rr_luactx_get(e->L0);
-  lua_getfield(e->L0, LUA_REGISTRYINDEX, "rulerun.rules");
-  size_t nrules = lua_istable(e->L0, -1) ? lua_rawlen(e->L0, -1) : 0;
-  lua_pop(e->L0, 1);
-  if (ctx->ntables == 0 || nrules == 0) {
-    set_error(e, "%s: declares no %s (see docs/RULES.md: rr.table and rr.rule)", rules_path,
-              ctx->ntables == 0 ? "table" : "rule");
-    rr_lua_close(e->L0);
-    e->L0 = NULL;
-    return RR_ERULES;
-  }
-  for (int i = 0; i < e->ntables; i++) free(e->table_names[i]);
-  free(e->table_names);
-  free(e->table_rows);
-  e->ntables = ctx->ntables;
-  e->table_names = calloc((size_t)e->ntables, sizeof *e->table_names);
-  e->table_rows = calloc((size_t)e->ntables, sizeof *e->table_rows);
-  if (!e->table_names || !e->table_rows) return RR_ENOMEM;
-  for (int i = 0; i < e->ntables; i++)
-    if (!(e->table_names[i] = strdup(ctx->tables[i].name))) return RR_ENOMEM;
-  return RR_OK;
+  unload(e);
+  return load(e, set_rules(e, rules_path, NULL, 0));
+}
+
+int rr_engine_load_string(rr_engine *e, const char *name, const char *rules, size_t len) {
+  unload(e);
+  return load(e, set_rules(e, name, rules, len));
+}
+
+size_t rr_engine_table_count(const rr_engine *e) { return (size_t)e->ntables; }
+
+const char *rr_engine_table_name(const rr_engine *e, size_t table) {
+  return table < (size_t)e->ntables ? e->table_names[table] : NULL;
+}
+
+size_t rr_engine_column_count(const rr_engine *e, size_t table) {
+  return table < (size_t)e->ntables ? e->table_ncols[table] : 0;
+}
+
+const char *rr_engine_column_name(const rr_engine *e, size_t table, size_t column) {
+  return column < rr_engine_column_count(e, table) ? e->table_cols[table][column] : NULL;
 }
 
 /* ---- one document --------------------------------------------------------- */
@@ -371,14 +523,27 @@ static void keep_for_explain(lua_State *L, int docidx) {
   lua_setfield(L, LUA_REGISTRYINDEX, RR_EXPLAIN_DOC);
 }
 
-/* Runs every rule of state L on doc, filling r.  Rows of a rule that fails are dropped. */
-static void run_rules(rr_engine *e, lua_State *L, rr_document *doc, doc_result *r) {
+#define RR_CURRENT_DOC "rulerun.current_doc"
+
+typedef struct rules_job { rr_engine *e; rr_document *doc; doc_result *r; } rules_job;
+
+/* Runs every rule of state L on the document, under lua_pcall (run_rules):
+ * each rule runs in a pcall of its own, and what is around them may run out
+ * of memory.  Rows of a rule that fails are dropped. */
+static int run_rules_protected(lua_State *L) {
+  rules_job *job = lua_touserdata(L, 1);
+  rr_engine *e = job->e;
+  rr_document *doc = job->doc;
+  doc_result *r = job->r;
+  lua_settop(L, 0);
   rr_luactx *ctx = rr_luactx_get(L);
   int base = lua_gettop(L);
   lua_getfield(L, LUA_REGISTRYINDEX, "rulerun.rules");      /* base + 1 */
   lua_pushstring(L, e->rules_path);
   lua_pushcclosure(L, rule_msgh, 1);                         /* base + 2 */
   rr_document_push(L, doc);                                  /* base + 3 */
+  lua_pushvalue(L, base + 3);        /* detached by run_rules whatever happens */
+  lua_setfield(L, LUA_REGISTRYINDEX, RR_CURRENT_DOC);
   rr_guard *g = rr_guard_get(L);
   rr_guard_reset(L);
   ctx->batch = &r->batch;
@@ -435,13 +600,39 @@ static void run_rules(rr_engine *e, lua_State *L, rr_document *doc, doc_result *
     if (g->stop) break;        /* the budget is the document's: later rules get none */
   }
   if (ctx->trace_rows) keep_for_explain(L, base + 3);
+  return 0;
+}
+
+/* The document run_rules_protected made refuses further use (a rule may
+ * have kept it; the text it refers to goes away). */
+static int detach_document(lua_State *L) {
+  lua_settop(L, 0);
+  if (lua_getfield(L, LUA_REGISTRYINDEX, RR_CURRENT_DOC) == LUA_TUSERDATA) rr_document_detach(L, 1);
+  lua_pushnil(L);
+  lua_setfield(L, LUA_REGISTRYINDEX, RR_CURRENT_DOC);
+  return 0;
+}
+
+static void run_rules(rr_engine *e, lua_State *L, rr_document *doc, doc_result *r) {
+  rules_job job = {e, doc, r};
+  int top = lua_gettop(L);
+  lua_pushcfunction(L, run_rules_protected);   /* light values: nothing to allocate */
+  lua_pushlightuserdata(L, &job);
+  if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
+    result_fail(r, 0, "%s: out of memory around the rules (the rows of the rules that were done are kept)",
+                doc->path);
+    lua_gc(L, LUA_GCCOLLECT);
+  }
+  lua_settop(L, top);
+  rr_luactx *ctx = rr_luactx_get(L);
   ctx->batch = NULL;
   ctx->doc_path = NULL;
   ctx->prints = NULL;
   ctx->doc = NULL;
   ctx->rule_name = NULL;
-  rr_document_detach(L, base + 3);
-  lua_settop(L, base);
+  lua_pushcfunction(L, detach_document);
+  lua_pcall(L, 0, 0, 0);   /* finds what is there: no allocation, so no failure */
+  lua_settop(L, top);
 }
 
 char *rr_read_file(const char *path, size_t *len) {
@@ -539,106 +730,6 @@ static void process(rr_engine *e, lua_State *L, const char *path, const char *re
   free(owned);
 }
 
-/* ---- --profile ------------------------------------------------------------- */
-
-static void profile_free(rr_engine *e) {
-  free(e->prof.rule);
-  for (size_t i = 0; i < e->prof.nre; i++) free(e->prof.re[i].pattern);
-  free(e->prof.re);
-  memset(&e->prof, 0, sizeof e->prof);
-}
-
-static void profile_regex(void *ud, const char *pattern, double secs, double calls) {
-  rr_engine *e = ud;
-  size_t i = 0;
-  while (i < e->prof.nre && strcmp(e->prof.re[i].pattern, pattern) != 0) i++;
-  if (i == e->prof.nre) {
-    struct prof_regex *v = realloc(e->prof.re, (i + 1) * sizeof *v);
-    char *p = strdup(pattern);
-    if (v) e->prof.re = v;
-    if (!v || !p) { free(p); return; }   /* a profile line less; the run goes on */
-    v[i] = (struct prof_regex){p, 0, 0};
-    e->prof.nre++;
-  }
-  e->prof.re[i].secs += secs;
-  e->prof.re[i].calls += calls;
-}
-
-/* Adds the figures of state L to the run's, and zeroes L's. */
-static void profile_collect(rr_engine *e, lua_State *L) {
-  rr_profile *p = &rr_luactx_get(L)->prof;
-  if (!p->on) return;
-  if (!e->prof.rule) {
-    e->prof.rule = calloc(p->nrules + 1, sizeof *e->prof.rule);
-    e->prof.nrules = e->prof.rule ? p->nrules : 0;
-  }
-  e->prof.read += p->read;
-  e->prof.normalize += p->normalize;
-  for (size_t i = 0; i < p->nrules && i < e->prof.nrules; i++) e->prof.rule[i] += p->rule[i];
-  p->read = p->normalize = 0;
-  memset(p->rule, 0, p->nrules * sizeof *p->rule);
-  rr_regex_take_stats(L, profile_regex, e);
-}
-
-/* pattern made printable on one line: control characters as \n \t, cut
- * on a character boundary after about max bytes. */
-static void printable(char *out, size_t max, const char *pattern) {
-  size_t n = 0;
-  for (const char *p = pattern; *p && n + 4 < max; p++) {
-    if (*p == '\n' || *p == '\t') {
-      out[n++] = '\\';
-      out[n++] = *p == '\n' ? 'n' : 't';
-    } else if ((unsigned char)*p >= 0x20 || *p < 0) {
-      out[n++] = *p;
-    }
-  }
-  while (n > 0 && ((unsigned char)out[n - 1] & 0xC0) == 0x80) n--;   /* drop a cut character */
-  if (n > 0 && (unsigned char)out[n - 1] >= 0xC0) n--;
-  out[n] = '\0';
-}
-
-static int by_secs(const void *a, const void *b) {
-  double x = ((const struct prof_regex *)a)->secs, y = ((const struct prof_regex *)b)->secs;
-  return (x < y) - (x > y);
-}
-
-/* The profile as messages: seconds summed over the workers, so on N
- * threads they add up to about N times the wall time. */
-static void profile_report(rr_engine *e) {
-  char line[512];
-  double total = e->prof.read + e->prof.normalize;
-  for (size_t i = 0; i < e->prof.nrules; i++) total += e->prof.rule[i];
-  if (total <= 0) total = 1e-9;
-  message(e, 0, "rulerun: profile (seconds summed over worker threads)");
-  snprintf(line, sizeof line, "  %8.3f s %5.1f%%  reading files", e->prof.read, 100 * e->prof.read / total);
-  message(e, 0, line);
-  snprintf(line, sizeof line, "  %8.3f s %5.1f%%  decoding and normalising", e->prof.normalize,
-           100 * e->prof.normalize / total);
-  message(e, 0, line);
-  lua_State *L = e->L0;
-  lua_getfield(L, LUA_REGISTRYINDEX, "rulerun.rules");
-  for (size_t i = 0; i < e->prof.nrules; i++) {
-    lua_rawgeti(L, -1, (lua_Integer)i + 1);
-    lua_getfield(L, -1, "name");
-    lua_getfield(L, -2, "source");
-    lua_getfield(L, -3, "line");
-    snprintf(line, sizeof line, "  %8.3f s %5.1f%%  rule '%s' (%s:%d)", e->prof.rule[i],
-             100 * e->prof.rule[i] / total, lua_tostring(L, -3), lua_tostring(L, -2),
-             (int)lua_tointeger(L, -1));
-    message(e, 0, line);
-    lua_pop(L, 4);
-  }
-  lua_pop(L, 1);
-  qsort(e->prof.re, e->prof.nre, sizeof *e->prof.re, by_secs);
-  if (e->prof.nre) message(e, 0, "  regexes by time spent matching (part of the rules' time):");
-  for (size_t i = 0; i < e->prof.nre && i < 15; i++) {
-    char shown[160];
-    printable(shown, sizeof shown, e->prof.re[i].pattern);
-    snprintf(line, sizeof line, "  %8.3f s %9.0f calls  %s", e->prof.re[i].secs, e->prof.re[i].calls, shown);
-    message(e, 0, line);
-  }
-}
-
 /* ---- the run --------------------------------------------------------------- */
 
 typedef struct run {
@@ -655,6 +746,8 @@ typedef struct run {
   doc_result **slots;     /* window slots, by input index % window */
   int flushing;
   int write_failed;
+  int nomem;              /* a result or a row could not be had: the run fails (set under mu) */
+  size_t *rows;           /* rows per table so far */
   double start, last_progress;
   const char *const *paths;   /* the roots, for the counting walk */
   size_t npaths;
@@ -894,6 +987,64 @@ static void report_repeats(rr_engine *e) {
   }
 }
 
+/* ---- rows as cells (opt.on_row) ------------------------------------------ */
+
+/* One CSV field of the text core.c's emit wrote (rr_csv_field: quoted with
+ * doubled quotes where needed) from *p, unquoted into cell (NUL added);
+ * *p is left after the separator.  -1 without memory. */
+static int take_field(const char **p, const char *end, rr_buf *cell) {
+  const char *q = *p;
+  cell->len = 0;
+  if (q < end && *q == '"') {
+    for (q++; q < end; q++) {
+      if (*q == '"' && (q + 1 >= end || q[1] != '"')) { q++; break; }
+      if (*q == '"') q++;                   /* "" is one quote */
+      if (rr_buf_add(cell, q, 1)) return -1;
+    }
+  } else {
+    const char *f = q;
+    while (q < end && *q != ',' && *q != '\n' && *q != '\r') q++;
+    if (rr_buf_add(cell, f, (size_t)(q - f))) return -1;
+  }
+  if (rr_buf_add(cell, "", 1)) return -1;
+  cell->len--;
+  if (q < end && *q == ',') q++;
+  else {                                  /* the end of the row: \n or \r\n */
+    if (q < end && *q == '\r') q++;
+    if (q < end && *q == '\n') q++;
+  }
+  *p = q;
+  return 0;
+}
+
+/* Hands every row of the batch to opt.on_row as cells: each table's CSV
+ * text cut into its columns' fields.  -1 without memory (rows not given). */
+static int deliver_rows(rr_engine *e, const rr_batch *b) {
+  if (!e->opt.on_row) return 0;
+  int rc = 0;
+  for (size_t t = 0; t < b->ntables && t < (size_t)e->ntables && !rc; t++) {
+    size_t n = e->table_ncols[t];
+    rr_buf *cells = calloc(n, sizeof *cells);
+    const char **ptr = calloc(n, sizeof *ptr);
+    size_t *lens = calloc(n, sizeof *lens);
+    if (!cells || !ptr || !lens) rc = -1;
+    const char *p = b->tables[t].s, *end = p ? p + b->tables[t].len : NULL;
+    for (size_t row = 0; !rc && row < b->rows[t] && p < end; row++) {
+      for (size_t c = 0; c < n && !rc; c++) rc = take_field(&p, end, &cells[c]);
+      for (size_t c = 0; c < n && !rc; c++) {
+        ptr[c] = cells[c].s;
+        lens[c] = cells[c].len;
+      }
+      if (!rc) e->opt.on_row(e->opt.row_ud, e->table_names[t], n, ptr, lens);
+    }
+    for (size_t c = 0; cells && c < n; c++) rr_buf_free(&cells[c]);
+    free(cells);
+    free(ptr);
+    free(lens);
+  }
+  return rc;
+}
+
 /* The print() lines of a document's rules, as messages. */
 static void deliver_prints(rr_engine *e, rr_buf *prints) {
   if (!prints->s) return;
@@ -930,7 +1081,9 @@ static void deliver(run *ru, size_t idx, doc_result *r) {
       e->yield.nempty_names++;
   }
   if (e->yield.file) yield_document(e, r);
-  if (!ru->write_failed && rr_sink_write(ru->sink, &r->batch) != 0) ru->write_failed = 1;
+  for (size_t i = 0; i < r->batch.ntables && i < (size_t)e->ntables; i++) ru->rows[i] += r->batch.rows[i];
+  if (deliver_rows(e, &r->batch) != 0) ru->nomem = 1;
+  if (ru->sink && !ru->write_failed && rr_sink_write(ru->sink, &r->batch) != 0) ru->write_failed = 1;
   if (e->opt.progress) progress(ru, idx + 1);
   result_free(r);
   free(r);
@@ -963,9 +1116,12 @@ static void *work(void *arg) {
     while (ru->next < ru->total && ru->next >= ru->written + ru->window) pthread_cond_wait(&ru->cv, &ru->mu);
     size_t idx = ru->next;
     rr_input in;
-    int got = idx < ru->total && !atomic_load(&ru->e->cancel)
+    doc_result *r = ru->nomem ? NULL : calloc(1, sizeof *r);
+    if (!r) ru->nomem = 1;      /* the run ends here, and fails: no output is changed */
+    int got = r && idx < ru->total && !atomic_load(&ru->e->cancel)
                   ? rr_walker_next(ru->walker, &in, ru->e->err, sizeof ru->e->err) : 0;
     if (got <= 0) {
+      free(r);
       if (got < 0) ru->walk_failed = 1;
       if (ru->total == SIZE_MAX) ru->total = idx;   /* the walk is over: flush what is ready */
       pthread_cond_broadcast(&ru->cv);
@@ -975,8 +1131,6 @@ static void *work(void *arg) {
     }
     ru->next++;
     pthread_mutex_unlock(&ru->mu);
-    doc_result *r = calloc(1, sizeof *r);
-    if (!r) abort();   /* nothing sensible is left to do without memory for a result */
     r->rel = in.rel;   /* the result's now */
     if (in.problem) {
       rr_batch_init(&r->batch, (size_t)ru->e->ntables);
@@ -993,6 +1147,7 @@ static void *work(void *arg) {
 }
 
 int rr_engine_run(rr_engine *e, const char *const *paths, size_t npaths) {
+  call_error.e = NULL;
   if (!e->L0) {
     set_error(e, "no rules loaded");
     return RR_EUSAGE;
@@ -1003,23 +1158,36 @@ int rr_engine_run(rr_engine *e, const char *const *paths, size_t npaths) {
   }
   double t0 = rr_now();
   memset(&e->stats, 0, sizeof e->stats);
-  profile_free(e);
+  e->stats.ntables = (size_t)e->ntables;
+  e->stats.table_names = (const char *const *)e->table_names;
+  e->stats.table_rows = e->table_rows;
+  rr_profile_free(&e->prof);
   run ru;
   memset(&ru, 0, sizeof ru);
   ru.e = e;
   ru.start = t0;
   ru.total = SIZE_MAX;
+  if (!(ru.rows = calloc((size_t)e->ntables, sizeof *ru.rows))) {
+    set_error(e, "out of memory");
+    return RR_ENOMEM;
+  }
   ru.walker = rr_walker_new(paths, npaths, &e->opt, e->err, sizeof e->err);
-  if (!ru.walker) return RR_EINPUT;
+  if (!ru.walker) {
+    free(ru.rows);
+    return RR_EINPUT;
+  }
   if (yield_start(e, e->L0) != 0) {
     rr_walker_free(ru.walker);
+    free(ru.rows);
     yield_free(e);
     return RR_EOUTPUT;
   }
   rr_luactx *ctx = rr_luactx_get(e->L0);
-  ru.sink = rr_sink_open(e->out_dir, ctx->tables, ctx->ntables, &e->opt, e->err, sizeof e->err);
-  if (!ru.sink) {
+  if (!e->opt.no_csv)
+    ru.sink = rr_sink_open(e->out_dir, ctx->tables, ctx->ntables, &e->opt, e->err, sizeof e->err);
+  if (!ru.sink && !e->opt.no_csv) {
     rr_walker_free(ru.walker);
+    free(ru.rows);
     yield_free(e);
     return RR_EOUTPUT;
   }
@@ -1046,11 +1214,9 @@ int rr_engine_run(rr_engine *e, const char *const *paths, size_t npaths) {
   pthread_cond_init(&ru.cv, NULL);
   for (int i = 0; i < jobs; i++) {
     ws[i].run = &ru;
-    ws[i].L = i == 0 ? e->L0 : load_state(e, 1, 0, e->err, sizeof e->err);
-    if (!ws[i].L) {
-      status = RR_ERULES;
-      break;
-    }
+    size_t nrules;
+    ws[i].L = i == 0 ? e->L0 : load_state(e, 1, 0, e->err, sizeof e->err, &status, &nrules);
+    if (!ws[i].L) break;
   }
   if (status == RR_OK) {
     int started = 0;
@@ -1062,7 +1228,7 @@ int rr_engine_run(rr_engine *e, const char *const *paths, size_t npaths) {
     for (int i = 1; i <= started; i++) pthread_join(ws[i].th, NULL);
   }
   for (int i = 0; i < jobs && e->opt.profile; i++)
-    if (ws[i].L) profile_collect(e, ws[i].L);
+    if (ws[i].L) rr_profile_collect(&e->prof, ws[i].L);
   for (int i = 1; i < jobs; i++) rr_lua_close(ws[i].L);
   pthread_cond_destroy(&ru.cv);
   pthread_mutex_destroy(&ru.mu);
@@ -1072,6 +1238,10 @@ done:
     pthread_join(ru.counter, NULL);
   }
   if (e->opt.progress && e->stats.files) message(e, 1, "");
+  if (status == RR_OK && ru.nomem) {
+    status = RR_ENOMEM;
+    set_error(e, "out of memory after %zu documents; no output was changed", e->stats.files);
+  }
   if (status == RR_OK && ru.walk_failed) status = RR_EINPUT;
   /* as ripgrep: say so (a shard may have none of a few documents: merge needs its empty tables) */
   if (status == RR_OK && ru.total == 0 && !e->opt.nshards && !atomic_load(&e->cancel)) {
@@ -1084,16 +1254,18 @@ done:
     set_error(e, "interrupted after %zu documents; no output was changed", e->stats.files);
   }
   if (status == RR_OK && ru.written == ru.total && !ru.write_failed) {
-    memcpy(e->table_rows, rr_sink_rows(ru.sink), (size_t)e->ntables * sizeof *e->table_rows);
-    if (rr_sink_commit(ru.sink, e->err, sizeof e->err) != 0 || yield_commit(e) != 0) status = RR_EOUTPUT;
+    memcpy(e->table_rows, ru.rows, (size_t)e->ntables * sizeof *e->table_rows);
+    if ((ru.sink && rr_sink_commit(ru.sink, e->err, sizeof e->err) != 0) || yield_commit(e) != 0)
+      status = RR_EOUTPUT;
   } else {
     if (status == RR_OK) {
       status = RR_EOUTPUT;
       const char *why = rr_sink_why(ru.sink);
       set_error(e, "%s: write failed%s%s (no output was changed)", e->out_dir, *why ? ": " : "", why);
     }
-    rr_sink_abort(ru.sink);
+    if (ru.sink) rr_sink_abort(ru.sink);
   }
+  free(ru.rows);
   free(ws);
   free(ru.slots);
   rr_walker_free(ru.walker);
@@ -1113,7 +1285,7 @@ done:
     e->yield.file = NULL;
     unlink(e->yield.file_tmp);
   }
-  if (e->opt.profile) profile_report(e);
+  if (e->opt.profile) rr_profile_report(&e->prof, e->L0, say_line, e);
   if (status == RR_OK && e->stats.failed) {
     set_error(e, "%zu of %zu %s failed", e->stats.failed, e->stats.files, plural(e->stats.files, "document", "documents"));
     status = RR_EDOCS;
@@ -1178,7 +1350,57 @@ static void push_explain_data(rr_engine *e, lua_State *L, const char *path, cons
   lua_setfield(L, -2, "errors");
 }
 
+typedef struct explain_job {
+  rr_engine *e;
+  const char *path, *format;
+  const doc_result *r;
+} explain_job;
+
+/* Renders the explain page of the document process() ran, under lua_pcall
+ * (everything here may run out of memory).  Returns a status (RR_OK,
+ * RR_ERULES: the renderer does not load, RR_EUSAGE: it refused, RR_EINPUT:
+ * the report was not read) and the page or the message. */
+static int explain_render(lua_State *L) {
+  const explain_job *job = lua_touserdata(L, 1);
+  lua_settop(L, 0);
+  if (lua_getfield(L, LUA_REGISTRYINDEX, RR_EXPLAIN_DOC) != LUA_TTABLE) {   /* not read, not decoded */
+    lua_pushinteger(L, RR_EINPUT);
+    lua_pushnil(L);
+    return 2;
+  }
+  lua_settop(L, 0);
+  lua_pushcfunction(L, rr_lua_traceback);                 /* 1 */
+  lua_getglobal(L, "require");
+  lua_pushliteral(L, "rulerun.explain");
+  if (lua_pcall(L, 1, 1, 1) != LUA_OK) {
+    lua_pushinteger(L, RR_ERULES);
+    lua_insert(L, -2);
+    return 2;
+  }
+  lua_getfield(L, -1, "render");
+  lua_remove(L, -2);
+  push_explain_data(job->e, L, job->path, job->r);
+  lua_pushstring(L, job->format ? job->format : "html");
+  if (lua_pcall(L, 2, 1, 1) != LUA_OK) {
+    char msg[1024];
+    first_line(L, msg, sizeof msg);
+    lua_pushinteger(L, RR_EUSAGE);
+    lua_pushfstring(L, "explain: %s", msg);
+    return 2;
+  }
+  lua_pushinteger(L, RR_OK);
+  lua_insert(L, -2);
+  return 2;
+}
+
+static int clear_explain_doc(lua_State *L) {
+  lua_pushnil(L);
+  lua_setfield(L, LUA_REGISTRYINDEX, RR_EXPLAIN_DOC);
+  return 0;
+}
+
 int rr_engine_explain(rr_engine *e, const char *path, const char *format, char **out, size_t *len) {
+  call_error.e = NULL;
   *out = NULL;
   *len = 0;
   if (!e->L0) {
@@ -1193,53 +1415,41 @@ int rr_engine_explain(rr_engine *e, const char *path, const char *format, char *
   doc_result r;
   memset(&r, 0, sizeof r);
   const char *base = strrchr(path, '/');
-  lua_pushnil(L);
-  lua_setfield(L, LUA_REGISTRYINDEX, RR_EXPLAIN_DOC);
-  process(e, L, path, base ? base + 1 : path, NULL, 0, &r);
+  int status = RR_ENOMEM;
+  lua_pushcfunction(L, clear_explain_doc);
+  if (lua_pcall(L, 0, 0, 0) == LUA_OK) {
+    process(e, L, path, base ? base + 1 : path, NULL, 0, &r);
+    explain_job job = {e, path, format, &r};
+    lua_pushcfunction(L, explain_render);
+    lua_pushlightuserdata(L, &job);
+    if (lua_pcall(L, 1, 2, 0) == LUA_OK) status = (int)lua_tointeger(L, -2);
+  }
   ctx->trace = trace;
   ctx->trace_rows = rows;
-  int status = RR_OK;
-  if (lua_getfield(L, LUA_REGISTRYINDEX, RR_EXPLAIN_DOC) != LUA_TTABLE) {   /* not read, not decoded */
-    lua_pop(L, 1);
-    if (r.msgs.len) r.msgs.s[r.msgs.len - 1] = '\0';
-    set_error(e, "%s", r.msgs.s ? r.msgs.s : "cannot read it");
-    result_free(&r);
-    return RR_EINPUT;
-  }
-  lua_pop(L, 1);
-  lua_pushcfunction(L, rr_lua_traceback);
-  lua_getglobal(L, "require");
-  lua_pushliteral(L, "rulerun.explain");
-  if (lua_pcall(L, 1, 1, -3) != LUA_OK) {
-    set_error(e, "%s", lua_tostring(L, -1));
-    status = RR_ERULES;
-  } else {
-    lua_getfield(L, -1, "render");
-    lua_remove(L, -2);
-    push_explain_data(e, L, path, &r);
-    lua_pushstring(L, format ? format : "html");
-    if (lua_pcall(L, 2, 1, -4) != LUA_OK) {
-      char msg[1024];
-      first_line(L, msg, sizeof msg);
-      set_error(e, "explain: %s", msg);
-      status = RR_EUSAGE;
+  if (status == RR_OK) {
+    size_t n;
+    const char *page = lua_tolstring(L, -1, &n);
+    if ((*out = malloc(n + 1)) != NULL) {
+      memcpy(*out, page, n + 1);
+      *len = n;
     } else {
-      size_t n;
-      const char *s = lua_tolstring(L, -1, &n);
-      if (!s || !(*out = malloc(n + 1))) {
-        set_error(e, "out of memory");
-        status = RR_ENOMEM;
-      } else {
-        memcpy(*out, s, n + 1);
-        *len = n;
-      }
+      status = RR_ENOMEM;
     }
   }
+  if (status == RR_ENOMEM) {
+    set_error(e, "%s: out of memory", path);
+  } else if (status == RR_EINPUT) {
+    if (r.msgs.len) r.msgs.s[r.msgs.len - 1] = '\0';
+    set_error(e, "%s", r.msgs.s ? r.msgs.s : "cannot read it");
+  } else if (status != RR_OK) {
+    set_error(e, "%s", lua_tostring(L, -1));
+  }
   lua_settop(L, top);
-  lua_pushnil(L);
-  lua_setfield(L, LUA_REGISTRYINDEX, RR_EXPLAIN_DOC);
-  if (status == RR_OK && r.failed) status = RR_EDOCS;
-  if (r.failed) {
+  lua_pushcfunction(L, clear_explain_doc);
+  lua_pcall(L, 0, 0, 0);    /* the key is there: nothing to allocate */
+  lua_settop(L, top);
+  if (status == RR_OK && r.failed) {
+    status = RR_EDOCS;
     if (r.msgs.len) r.msgs.s[r.msgs.len - 1] = '\0';
     set_error(e, "%s", r.msgs.s);
   }
@@ -1247,24 +1457,88 @@ int rr_engine_explain(rr_engine *e, const char *path, const char *format, char *
   return status;
 }
 
+/* A state for one rr_engine_process call: an idle one, else a new one
+ * (several threads may be in rr_engine_process at once).  NULL with the
+ * message in err. */
+static lua_State *take_state(rr_engine *e, char *err, size_t errlen, int *status) {
+  pthread_mutex_lock(&e->pool.mu);
+  lua_State *L = e->pool.nidle ? e->pool.idle[--e->pool.nidle] : NULL;
+  pthread_mutex_unlock(&e->pool.mu);
+  if (L) return L;
+  size_t nrules;
+  L = load_state(e, 1, 0, err, errlen, status, &nrules);
+  if (!L) return NULL;
+  pthread_mutex_lock(&e->pool.mu);
+  int room = 1;
+  if (e->pool.nall == e->pool.cap) {    /* idle has room for every state, L0 included */
+    size_t cap = e->pool.cap ? 2 * e->pool.cap : 4;
+    lua_State **all = realloc(e->pool.all, cap * sizeof *all);
+    if (all) e->pool.all = all;
+    lua_State **idle = all ? realloc(e->pool.idle, (cap + 1) * sizeof *idle) : NULL;
+    if (idle) e->pool.idle = idle;
+    if (all && idle) e->pool.cap = cap;
+    else room = 0;
+  }
+  if (room) e->pool.all[e->pool.nall++] = L;
+  pthread_mutex_unlock(&e->pool.mu);
+  if (!room) {
+    rr_lua_close(L);
+    snprintf(err, errlen, "out of memory");
+    *status = RR_ENOMEM;
+    return NULL;
+  }
+  return L;
+}
+
+static void give_back_state(rr_engine *e, lua_State *L) {
+  pthread_mutex_lock(&e->pool.mu);
+  e->pool.idle[e->pool.nidle++] = L;
+  pthread_mutex_unlock(&e->pool.mu);
+}
+
 int rr_engine_process(rr_engine *e, const char *name, const char *data, size_t len,
                       rr_rows_fn fn, void *ud) {
+  char *err = call_error.msg;
+  size_t errlen = sizeof call_error.msg;
+  call_error.e = e;
+  err[0] = '\0';
   if (!e->L0) {
-    set_error(e, "no rules loaded");
+    snprintf(err, errlen, "no rules loaded");
     return RR_EUSAGE;
   }
+  int status = RR_OK;
+  lua_State *L = take_state(e, err, errlen, &status);
+  if (!L) return status;
   doc_result r;
   memset(&r, 0, sizeof r);
-  process(e, e->L0, name, name, data, len, &r);
+  process(e, L, name, name, data ? data : "", data ? len : 0, &r);
+  give_back_state(e, L);
   for (int i = 0; i < e->ntables && (size_t)i < r.batch.ntables; i++)
     if (r.batch.rows[i] && fn) fn(ud, e->table_names[i], r.batch.tables[i].s, r.batch.tables[i].len);
+  if (deliver_rows(e, &r.batch) != 0) {
+    snprintf(err, errlen, "%s: out of memory handing over the rows", name);
+    status = RR_ENOMEM;
+  }
   deliver_prints(e, &r.prints);
-  int status = RR_OK;
   if (r.failed) {
     if (r.msgs.len) r.msgs.s[r.msgs.len - 1] = '\0';
-    set_error(e, "%s", r.msgs.s ? r.msgs.s : "failed");
-    status = RR_EDOCS;
+    snprintf(err, errlen, "%s", r.msgs.s ? r.msgs.s : "failed");
+    if (status == RR_OK) status = RR_EDOCS;
   }
   result_free(&r);
   return status;
+}
+
+const char *rr_strerror(int status) {
+  switch (status) {
+    case RR_OK: return "success";
+    case RR_EDOCS: return "some documents failed";
+    case RR_ERULES: return "the rule file does not load";
+    case RR_EINPUT: return "an input cannot be read or listed";
+    case RR_EOUTPUT: return "an output cannot be written";
+    case RR_ENOMEM: return "out of memory";
+    case RR_EUSAGE: return "the library was called the wrong way";
+    case RR_ECANCELED: return "the run was cancelled";
+    default: return "unknown status";
+  }
 }

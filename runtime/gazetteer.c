@@ -258,12 +258,17 @@ static int gaz_new(lua_State *L) {
 
 /* ---- CSV ------------------------------------------------------------------ */
 
-typedef struct csv_box { struct csv_parser p; int live; } csv_box;
+/* The file and the parser of read_csv, owned by a Lua value as liolib owns
+ * its FILE*: an error anywhere in the read (a bad row, out of memory in a
+ * callback) leaves them to __gc, so no descriptor or buffer leaks. */
+typedef struct csv_box { struct csv_parser p; int live; FILE *f; } csv_box;
 
 static int csv_box_gc(lua_State *L) {
   csv_box *b = lua_touserdata(L, 1);
   if (b->live) csv_free(&b->p);
   b->live = 0;
+  if (b->f) fclose(b->f);
+  b->f = NULL;
   return 0;
 }
 
@@ -288,10 +293,10 @@ static void on_row(int c, void *data) {
 
 /* Reads a CSV file into a list of rows (lists of strings) at the top of the stack. */
 static void read_csv(lua_State *L, const char *path) {
-  FILE *f = fopen(path, "rb");
-  if (!f) luaL_error(L, "gazetteer: cannot open '%s'", path);
   csv_box *box = rr_new_scratch(L, sizeof *box, csv_box_gc);
-  if (csv_init(&box->p, CSV_APPEND_NULL) != 0) { fclose(f); luaL_error(L, "gazetteer: out of memory"); }
+  FILE *f = box->f = fopen(path, "rbe");
+  if (!f) luaL_error(L, "gazetteer: cannot open '%s'", path);
+  if (csv_init(&box->p, CSV_APPEND_NULL) != 0) luaL_error(L, "gazetteer: out of memory");
   box->live = 1;
   lua_newtable(L);
   csv_reader r = {L, lua_gettop(L), 0, 0};
@@ -306,6 +311,7 @@ static void read_csv(lua_State *L, const char *path) {
   }
   int err = ferror(f) || csv_error(&box->p) != CSV_SUCCESS;
   fclose(f);
+  box->f = NULL;
   if (err || csv_fini(&box->p, on_field, on_row, &r) != 0)
     luaL_error(L, "gazetteer: '%s': %s near row %d", path,
                csv_strerror(csv_error(&box->p)), (int)r.nrow + 1);

@@ -160,9 +160,11 @@ static void *guarded_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   return p;
 }
 
+/* Every Lua call of the library is protected, so this never runs; if a bug
+ * made it run, saying so beats Lua's silent abort(). */
 static int panic(lua_State *L) {
   const char *msg = lua_tostring(L, -1);
-  fprintf(stderr, "rulerun: Lua error outside a protected call: %s\n", msg ? msg : "?");
+  fprintf(stderr, "rulerun: Lua error outside a protected call (a bug in rulerun): %s\n", msg ? msg : "?");
   return 0;
 }
 
@@ -196,19 +198,17 @@ void rr_guard_reset(lua_State *L) {
   lua_sethook(L, guard_hook, LUA_MASKCOUNT, GUARD_EVERY);
 }
 
-lua_State *rr_lua_newstate(const char *stdlib_dir, const char *rules_dir, int excel, int allow_io,
-                           size_t max_memory) {
-  rr_guard *g = calloc(1, sizeof *g);
-  if (!g) return NULL;
-  g->limit = max_memory ? max_memory : RR_DEFAULT_MEMORY;
-  g->budget = -1;
-  lua_State *L = lua_newstate(guarded_alloc, g);
-  if (!L) {
-    free(g);
-    return NULL;
-  }
-  memset(lua_getextraspace(L), 0, LUA_EXTRASPACE);   /* Lua leaves it as it found it: rr_luactx_get uses it */
-  lua_atpanic(L, panic);
+typedef struct state_setup {
+  const char *stdlib_dir, *rules_dir;
+  int excel, allow_io;
+} state_setup;
+
+/* Everything that fills a new state, run under lua_pcall: each step may
+ * raise (out of memory), and a raise outside a protected call would end the
+ * host process. */
+static int setup_state(lua_State *L) {
+  const state_setup *s = lua_touserdata(L, 1);
+  lua_settop(L, 0);
   static const luaL_Reg libs[] = {
     {LUA_GNAME, luaopen_base}, {LUA_LOADLIBNAME, luaopen_package},
     {LUA_STRLIBNAME, luaopen_string}, {LUA_TABLIBNAME, luaopen_table},
@@ -218,7 +218,7 @@ lua_State *rr_lua_newstate(const char *stdlib_dir, const char *rules_dir, int ex
     luaL_requiref(L, l->name, l->func, 1);
     lua_pop(L, 1);
   }
-  if (allow_io) {
+  if (s->allow_io) {
     luaL_requiref(L, LUA_DBLIBNAME, luaopen_debug, 1);
     lua_pop(L, 1);
   } else {
@@ -231,16 +231,16 @@ lua_State *rr_lua_newstate(const char *stdlib_dir, const char *rules_dir, int ex
   lua_getglobal(L, LUA_LOADLIBNAME);
   luaL_Buffer b;
   luaL_buffinit(L, &b);
-  lua_pushfstring(L, "%s/?.lua;%s/?/init.lua", stdlib_dir, stdlib_dir);
+  lua_pushfstring(L, "%s/?.lua;%s/?/init.lua", s->stdlib_dir, s->stdlib_dir);
   luaL_addvalue(&b);
-  if (rules_dir) {
-    lua_pushfstring(L, ";%s/?.lua", rules_dir);
+  if (s->rules_dir) {
+    lua_pushfstring(L, ";%s/?.lua", s->rules_dir);
     luaL_addvalue(&b);
   }
   luaL_pushresult(&b);
   lua_setfield(L, -2, "path");
-  if (rules_dir) {                     /* data files (gazetteers) are found beside the rules */
-    lua_pushstring(L, rules_dir);
+  if (s->rules_dir) {                  /* data files (gazetteers) are found beside the rules */
+    lua_pushstring(L, s->rules_dir);
     lua_setfield(L, LUA_REGISTRYINDEX, "rulerun.rules_dir");
   }
   lua_getfield(L, -1, "preload");
@@ -255,7 +255,31 @@ lua_State *rr_lua_newstate(const char *stdlib_dir, const char *rules_dir, int ex
     lua_setfield(L, -2, m->name);
   }
   lua_pop(L, 2);
-  rr_luactx_get(L)->excel = excel;
+  rr_luactx_get(L)->excel = s->excel;
+  return 0;
+}
+
+lua_State *rr_lua_newstate(const char *stdlib_dir, const char *rules_dir, int excel, int allow_io,
+                           size_t max_memory) {
+  rr_guard *g = calloc(1, sizeof *g);
+  if (!g) return NULL;
+  g->limit = max_memory ? max_memory : RR_DEFAULT_MEMORY;
+  g->budget = -1;
+  lua_State *L = lua_newstate(guarded_alloc, g);
+  if (!L) {
+    free(g);
+    return NULL;
+  }
+  memset(lua_getextraspace(L), 0, LUA_EXTRASPACE);   /* Lua leaves it as it found it: rr_luactx_get uses it */
+  lua_atpanic(L, panic);
+  state_setup setup = {stdlib_dir, rules_dir, excel, allow_io};
+  /* pushing a light C function and a light userdata allocates nothing */
+  lua_pushcfunction(L, setup_state);
+  lua_pushlightuserdata(L, &setup);
+  if (lua_pcall(L, 1, 0, 0) != LUA_OK) {   /* only out of memory can fail it */
+    rr_lua_close(L);
+    return NULL;
+  }
   return L;
 }
 
@@ -276,43 +300,18 @@ void rr_lua_close(lua_State *L) {
   free(g);
 }
 
-static int has_stdlib(const char *dir) {
-  char p[PATH_MAX];
-  struct stat st;
-  return dir && snprintf(p, sizeof p, "%s/rulerun/init.lua", dir) < (int)sizeof p && stat(p, &st) == 0;
-}
-
+/* The library never looks for a build or source tree (a host's binary is
+ * not ours to inspect): the CLI and the tests pass the source tree's. */
 void rr_stdlib_searched(const char *explicit_dir, char *buf, size_t n) {
   const char *env = getenv("RULERUN_STDLIB");
   if (explicit_dir) snprintf(buf, n, "%s (--stdlib)", explicit_dir);
   else if (env && *env) snprintf(buf, n, "%s ($RULERUN_STDLIB)", env);
-  else snprintf(buf, n, "%s, %s and beside the binary in ../share/rulerun/lua", RR_INSTALL_STDLIB, RR_SOURCE_STDLIB);
+  else snprintf(buf, n, "%s (where it is installed)", RR_INSTALL_STDLIB);
 }
 
 const char *rr_find_stdlib(const char *explicit_dir) {
-  /* cppcheck-suppress variableScope ; static: the path found is returned, one per process */
-  static char found[PATH_MAX];
   if (explicit_dir) return explicit_dir;
   const char *env = getenv("RULERUN_STDLIB");
   if (env && *env) return env;
-  char exe[PATH_MAX];
-  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-  if (n > 0) {
-    exe[n] = '\0';
-    char *slash = strrchr(exe, '/');
-    if (slash) {
-      *slash = '\0';
-      char probe[PATH_MAX];
-      struct stat st;
-      /* a binary in a meson build tree uses the source tree's stdlib */
-      if (snprintf(probe, sizeof probe, "%s/build.ninja", exe) < (int)sizeof probe &&
-          stat(probe, &st) == 0 && has_stdlib(RR_SOURCE_STDLIB))
-        return RR_SOURCE_STDLIB;
-      if (snprintf(found, sizeof found, "%s/../share/rulerun/lua", exe) < (int)sizeof found &&
-          has_stdlib(found))
-        return found;
-    }
-  }
-  if (has_stdlib(RR_INSTALL_STDLIB)) return RR_INSTALL_STDLIB;
-  return RR_SOURCE_STDLIB;
+  return RR_INSTALL_STDLIB;
 }

@@ -1,11 +1,13 @@
 /* main.c - the rulerun command: parse arguments, run the engine, map status to exit code.
  * The subcommands (check, test, explain) are in cli_*.c; what they share is here (cli.h). */
 #include <errno.h>
+#include <limits.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -163,6 +165,38 @@ static void shard(const char *arg, cli *c) {
   c->opt.nshards = n;
 }
 
+static int has_stdlib(const char *dir) {
+  char p[PATH_MAX];
+  struct stat st;
+  return snprintf(p, sizeof p, "%s/rulerun/init.lua", dir) < (int)sizeof p && stat(p, &st) == 0;
+}
+
+/* The stdlib for this binary when neither --stdlib nor RULERUN_STDLIB says:
+ * the source tree's for a binary in a meson build tree, ../share/rulerun/lua
+ * beside a binary installed elsewhere than its prefix, else NULL (the
+ * library then uses the installed one).  The CLI looks, never the library:
+ * a host program's whereabouts say nothing about rulerun's. */
+static const char *stdlib_beside_binary(void) {
+  static char found[PATH_MAX];
+  const char *env = getenv("RULERUN_STDLIB");
+  if (env && *env) return NULL;
+  char exe[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (n <= 0) return NULL;
+  exe[n] = '\0';
+  char *slash = strrchr(exe, '/');
+  if (!slash) return NULL;
+  *slash = '\0';
+  char probe[PATH_MAX];
+  struct stat st;
+  if (snprintf(probe, sizeof probe, "%s/build.ninja", exe) < (int)sizeof probe && stat(probe, &st) == 0 &&
+      has_stdlib(RR_SOURCE_STDLIB))
+    return RR_SOURCE_STDLIB;
+  if (snprintf(found, sizeof found, "%s/../share/rulerun/lua", exe) < (int)sizeof found && has_stdlib(found))
+    return found;
+  return NULL;
+}
+
 void cli_parse(int argc, char **argv, cli *c) {
   enum { OPT_EXCEL = 256, OPT_STDLIB, OPT_NO_PROGRESS, OPT_VERSION, OPT_PROFILE, OPT_ENCODING,
          OPT_ALLOW_IO, OPT_MAX_STEPS, OPT_MAX_MEMORY, OPT_YIELD, OPT_MIN_F1, OPT_FORMAT, OPT_WATCH,
@@ -188,6 +222,7 @@ void cli_parse(int argc, char **argv, cli *c) {
     {"shard", required_argument, NULL, OPT_SHARD},
     {NULL, 0, NULL, 0}};
   memset(c, 0, sizeof *c);
+  rr_options_init(&c->opt);
   c->progress = isatty(2);
   c->min_f1 = 1.0;
   int opt;
@@ -240,6 +275,7 @@ void cli_parse(int argc, char **argv, cli *c) {
   c->args = argv + optind;
   c->nargs = argc - optind;
   c->progress = c->progress && !c->quiet;
+  if (!c->opt.stdlib_dir) c->opt.stdlib_dir = stdlib_beside_binary();
 }
 
 /* SIGINT/SIGTERM: the engine stops and keeps the old outputs.  A second

@@ -208,6 +208,20 @@ typedef struct rr_luactx {
   rr_profile prof;
 } rr_luactx;
 
+/* --profile over a run (profile.c): the figures of the workers' states summed. */
+typedef struct rr_run_profile {
+  double read, normalize, *rule;
+  size_t nrules;
+  struct rr_prof_regex *re;
+  size_t nre;
+} rr_run_profile;
+void rr_profile_free(rr_run_profile *run);
+/* Adds the figures of state L to the run's, and zeroes L's. */
+void rr_profile_collect(rr_run_profile *run, lua_State *L);
+/* The profile as lines to say (L: a state with the rules, for their names). */
+typedef void (*rr_line_fn)(void *ud, const char *line);
+void rr_profile_report(rr_run_profile *run, lua_State *L, rr_line_fn say, void *ud);
+
 /* print() for rules: a line on stderr prefixed with the document's name,
  * delivered with the document's results (in input order, once). */
 int rr_lua_print(lua_State *L);
