@@ -213,6 +213,9 @@ void rr_batch_rollback(rr_batch *b);
 void rr_batch_free(rr_batch *b);
 /* Appends one CSV field (quoted only where needed) to b. */
 int rr_csv_field(rr_buf *b, const char *s, size_t n, int excel);
+/* d as a CSV cell writes it (as Lua's %.14g, integral values as %.0f below
+ * 1e15), without going through snprintf for the usual short decimals. */
+size_t rr_format_number(char *out, size_t size, double d);
 
 /* ---- provenance (trace.c) ------------------------------------------------ */
 /* Fresh notes for a new document (when ctx->trace is on). */
