@@ -17,6 +17,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "rr_internal.h"
 
@@ -52,9 +55,6 @@ static int starts(const char *s, size_t n, const char *lit) {
 
 static int is_digit(char c) { return c >= '0' && c <= '9'; }
 
-/* Bytes from a lead byte to the next character (1 for anything else, so a
- * walk never skips a character start). */
-static inline size_t utf8_step(unsigned char c) { return c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1; }
 static int is_space(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
 static const char *find(const char *s, size_t n, const char *lit) {
@@ -463,13 +463,36 @@ static void leader_spans(const rr_text *t, spans *out) {
   }
 }
 
+/* The first byte at or after i that may start a run of debris (a digit,
+ * - or +), else n.  SSE2 tests 16 bytes at once for '+' .. '9' (a few
+ * false hits, checked byte by byte); no byte of a multi-byte character is in
+ * that range, so the skip need not follow character starts. */
+static size_t skip_to_run(const char *s, size_t i, size_t n) {
+#ifdef __SSE2__
+  const __m128i lo = _mm_set1_epi8('+' - 1), hi = _mm_set1_epi8('9' + 1);
+  while (i + 16 <= n) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(s + i));
+    int m = _mm_movemask_epi8(_mm_and_si128(_mm_cmpgt_epi8(v, lo), _mm_cmplt_epi8(v, hi)));
+    if (!m) { i += 16; continue; }
+    i += (size_t)__builtin_ctz((unsigned)m);
+    if (is_digit(s[i]) || s[i] == '-' || s[i] == '+') return i;
+    i++;
+  }
+#endif
+  while (i < n && !(is_digit(s[i]) || s[i] == '-' || s[i] == '+')) i++;
+  return i;
+}
+
 /* Runs of numbers and percentages glued together (axis labels, table rows of
  * stripped text): 12 bytes or more of digits . , % + - /, with 4 numbers or 3 percentages. */
 static void debris_spans(const rr_text *t, spans *out) {
   const char *s = t->s;
   size_t n = t->len;
   for (size_t i = 0; i < n;) {
-    if (!is_digit(s[i]) && s[i] != '-' && s[i] != '+') { i += utf8_step((unsigned char)s[i]); continue; }
+    if (!is_digit(s[i]) && s[i] != '-' && s[i] != '+') {
+      i = skip_to_run(s, i + 1, n);
+      continue;
+    }
     size_t a = i;
     int groups = 0, pct = 0;
     for (; i < n; i++) {
