@@ -135,6 +135,15 @@ const char *rr_text_arg(lua_State *L, int idx, size_t *len, int *is_doc);
 
 /* ---- regex (regex.c) ---------------------------------------------------- */
 typedef struct rr_regex rr_regex;
+
+/* prefilter.c: the literal prefixes a regex's matches start with, found in
+ * one pass (NULL when the pattern is outside what it reads, or gains
+ * nothing).  next: the first byte at or after from where a match may start,
+ * len when none. */
+typedef struct rr_prefilter rr_prefilter;
+rr_prefilter *rr_prefilter_new(const char *pattern, size_t len, uint32_t pcre2_options);
+void rr_prefilter_free(rr_prefilter *pf);
+size_t rr_prefilter_next(const rr_prefilter *pf, const char *s, size_t len, size_t from);
 /* Pushes the compiled regex for pattern/flags from the state's cache
  * (compiling on a miss) and returns it; it lives while it is on the stack.
  * A bad pattern raises a Lua error naming the pattern and the offset. */
