@@ -54,9 +54,17 @@ struct rr_prefilter {
   int nclass, maxlen, any_first;
 };
 
+/* Literals compare whole: the bytes after len are always zero. */
+static int same(const lit *a, const lit *b) {
+  uint64_t x, y;
+  uint32_t u, v;
+  memcpy(&x, a->s, 8), memcpy(&y, b->s, 8), memcpy(&u, a->s + 8, 4), memcpy(&v, b->s + 8, 4);
+  return x == y && u == v && a->len == b->len && a->open == b->open;
+}
+
 static void set_add(parser *ps, litset *out, const lit *l) {
   for (int k = 0; k < out->n; k++)
-    if (out->v[k].len == l->len && out->v[k].open == l->open && memcmp(out->v[k].s, l->s, l->len) == 0) return;
+    if (same(&out->v[k], l)) return;
   if (out->n == PF_MAX_SET) { ps->fail = 1; return; }
   out->v[out->n++] = *l;
 }
