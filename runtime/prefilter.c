@@ -32,7 +32,12 @@
 
 /* A set of prefixes being built; open ones may still grow. */
 typedef struct lit { unsigned char s[PF_MAX_LIT]; uint8_t len, open; } lit;
-typedef struct litset { lit v[PF_MAX_SET]; int n; } litset;
+#define PF_SLOTS 2048       /* hash slots of a set (a power of two above 2 * PF_MAX_SET) */
+typedef struct litset {
+  lit v[PF_MAX_SET];
+  int n;
+  uint16_t slot[PF_SLOTS];   /* index + 1 of a member by its hash, 0: empty */
+} litset;
 
 enum { ATOM_SET, ATOM_ZERO, ATOM_STOP, ATOM_FAIL };
 
@@ -62,15 +67,45 @@ static int same(const lit *a, const lit *b) {
   return x == y && u == v && a->len == b->len && a->open == b->open;
 }
 
-static void set_add(parser *ps, litset *out, const lit *l) {
-  for (int k = 0; k < out->n; k++)
-    if (same(&out->v[k], l)) return;
-  if (out->n == PF_MAX_SET) { ps->fail = 1; return; }
-  out->v[out->n++] = *l;
+static size_t lit_hash(const lit *l) {
+  uint64_t x, h;
+  uint32_t u;
+  memcpy(&x, l->s, 8), memcpy(&u, l->s + 8, 4);
+  h = (x ^ ((uint64_t)u << 29) ^ ((uint64_t)l->len << 60) ^ l->open) * 0x9E3779B97F4A7C15ull;
+  return (size_t)(h >> 40) & (PF_SLOTS - 1);
 }
 
+static void set_clear(litset *s) {
+  s->n = 0;
+  memset(s->slot, 0, sizeof s->slot);
+}
+
+/* Adds l unless the set has it (a hash table: sets reach hundreds). */
+static void set_add(parser *ps, litset *out, const lit *l) {
+  size_t i = lit_hash(l);
+  for (; out->slot[i]; i = (i + 1) & (PF_SLOTS - 1))
+    if (same(&out->v[out->slot[i] - 1], l)) return;
+  if (out->n == PF_MAX_SET) { ps->fail = 1; return; }
+  out->v[out->n++] = *l;
+  out->slot[i] = (uint16_t)out->n;
+}
+
+/* Closes every member (the hash of each changes: the table is rebuilt,
+ * and members that became equal are merged). */
 static void close_all(litset *s) {
-  for (int k = 0; k < s->n; k++) s->v[k].open = 0;
+  int n = s->n;
+  s->n = 0;
+  memset(s->slot, 0, sizeof s->slot);
+  for (int k = 0; k < n; k++) {
+    lit l = s->v[k];
+    l.open = 0;
+    size_t i = lit_hash(&l);
+    int dup = 0;
+    for (; s->slot[i] && !dup; i = (i + 1) & (PF_SLOTS - 1)) dup = same(&s->v[s->slot[i] - 1], &l);
+    if (dup) continue;
+    s->v[s->n++] = l;
+    s->slot[i] = (uint16_t)s->n;
+  }
 }
 
 /* s followed by one of item, into out; closed members of s stay as they are. */
@@ -103,7 +138,7 @@ static int parse_class(parser *ps, litset *out) {
   ps->i++;
   if (peek(ps, 0) == '^') plain = 0, ps->i++;
   if (peek(ps, 0) == ']') plain = 0, ps->i++;          /* a literal ] first */
-  out->n = 0;
+  set_clear(out);
   while (ps->i < ps->n && ps->p[ps->i] != ']') {
     unsigned char c = ps->p[ps->i];
     if (c == '[' && peek(ps, 1) == ':') {               /* [:alpha:] */
@@ -164,7 +199,7 @@ static void parse_alt(parser *ps, litset *out);
 /* One atom: its literals in item (ATOM_SET), or what kind of thing it is. */
 static int parse_atom(parser *ps, litset *item) {
   unsigned char c = ps->p[ps->i];
-  item->n = 0;
+  set_clear(item);
   if (c == '\\') {
     int e = peek(ps, 1);
     if (e < 0) return ATOM_FAIL;
@@ -326,7 +361,7 @@ static void repeat(parser *ps, const litset *s, const litset *item, int min, int
       for (int j = 0; j < cur->n && !ps->fail; j++) set_add(ps, out, &cur->v[j]);
       goto done;
     }
-    nxt->n = 0;
+    set_clear(nxt);
     concat(ps, cur, item, 0, nxt);
     litset *x = cur; cur = nxt; nxt = x;
   }
@@ -345,15 +380,15 @@ static void parse_seq(parser *ps, litset *out) {
   depth++;
   litset *s = malloc(sizeof *s), *item = malloc(sizeof *item), *t = malloc(sizeof *t);
   if (!s || !item || !t || depth > 32) { ps->fail = 1; goto done; }
-  s->n = 1;
-  s->v[0] = (lit){.len = 0, .open = 1};
+  set_clear(s);
+  set_add(ps, s, &(lit){.len = 0, .open = 1});
   while (!ps->fail && ps->i < ps->n && ps->p[ps->i] != '|' && ps->p[ps->i] != ')') {
     int kind = parse_atom(ps, item), min, max;
     if (kind == ATOM_FAIL) { ps->fail = 1; break; }
     parse_quant(ps, &min, &max);
     if (ps->fail) break;
     if (kind == ATOM_ZERO) continue;
-    t->n = 0;
+    set_clear(t);
     if (kind == ATOM_STOP) {
       if (min == 0) for (int k = 0; k < s->n && !ps->fail; k++) set_add(ps, t, &s->v[k]);
       close_all(s);
@@ -370,7 +405,7 @@ done:
 }
 
 static void parse_alt(parser *ps, litset *out) {
-  out->n = 0;
+  set_clear(out);
   for (;;) {
     parse_seq(ps, out);
     if (ps->fail || peek(ps, 0) != '|') return;
@@ -489,11 +524,11 @@ rr_prefilter *rr_prefilter_new(const char *pattern, size_t len, uint32_t opts) {
   rr_prefilter *pf = calloc(1, sizeof *pf);
   litset *all = malloc(sizeof *all), *branch = malloc(sizeof *branch);
   if (!pf || !all || !branch) goto fail;
-  all->n = 0;
+  set_clear(all);
   parser ps = {(const unsigned char *)pattern, 0, len, 0, 0};
   for (;;) {                                            /* the top-level branches */
     size_t from = ps.i;
-    branch->n = 0;
+    set_clear(branch);
     parse_seq(&ps, branch);
     if (ps.fail) goto fail;
     for (int k = 0; k < branch->n; k++) {
