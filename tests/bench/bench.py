@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The rulerun benchmark: rulerun side by side with the Python peer, ripgrep and cat.
 
-usage: tests/bench/bench.py [--files N] [--runs R] [--big MB] [--corpus DIR] [--rulerun PATH]
+usage: tests/bench/bench.py [--files N] [--runs R] [--big MB] [--oneline MB] [--corpus DIR] [--rulerun PATH]
 
 Builds the corpus with ../shared/bench/gen_corpus.py (40,000 files, ~420 MB by
 default; --files N for a quick run) under build/bench/ (kept between runs),
@@ -9,9 +9,14 @@ warms the page cache, runs every line R times (default 3) and prints the
 median wall time, MB/s, peak RSS, and each line's ratio to the Python peer
 (how many times faster) and to ripgrep (how many times slower).  It then
 checks that rulerun's output is byte-identical at -j1 and on all cores, runs
-one big report (--big MB, default 200: corpus files concatenated) and checks
-the targets of issue 4.  Exit status 1 if outputs differ, 0 otherwise
-(a missed target is reported, not an error: the figures are the result).
+one big report (--big MB, default 200: corpus files concatenated) and one
+report without line breaks (--oneline MB, default 30: the same with every
+line break taken out), prints the ratios issue 15 names (weekly.lua and
+research.lua against the do-nothing rule, all cores against one, the peer
+against weekly.lua) and checks the targets of issues 4 and 15.  research.lua
+runs over ../shared/real/stripped (skipped when absent).  Exit status 1 if
+outputs differ, 0 otherwise (a missed target is reported, not an error: the
+figures are the result).
 """
 import argparse, filecmp, os, shutil, statistics, subprocess, sys, time
 
@@ -85,6 +90,24 @@ def build_big(corpus, path, mb):
     os.replace(path + ".tmp", path)
 
 
+def build_oneline(corpus, path, mb):
+    """One report of about mb MB and no line break: corpus files joined, line breaks removed."""
+    want = mb * 1000 * 1000
+    if os.path.exists(path) and os.path.getsize(path) >= want:
+        return
+    files = sorted(os.path.join(dp, f) for dp, _, fs in os.walk(corpus) for f in fs if f.endswith(".txt"))
+    n = 0
+    with open(path + ".tmp", "wb") as out:
+        while n < want:
+            for f in files:
+                data = open(f, "rb").read().replace(b"\r", b"").replace(b"\n", b"")
+                out.write(data)
+                n += len(data)
+                if n >= want:
+                    break
+    os.replace(path + ".tmp", path)
+
+
 def same_outputs(a, b):
     names = sorted(os.listdir(a))
     if names != sorted(os.listdir(b)):
@@ -97,6 +120,7 @@ def main():
     ap.add_argument("--files", type=int, default=40000)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--big", type=int, default=200, help="MB of the single big report (0: skip)")
+    ap.add_argument("--oneline", type=int, default=30, help="MB of the report without line breaks (0: skip)")
     ap.add_argument("--corpus", help="corpus folder (default build/bench/corpus-N)")
     ap.add_argument("--rulerun", default=os.path.join(ROOT, "build", "rulerun"))
     args = ap.parse_args()
@@ -130,6 +154,14 @@ def main():
         ("rg -j1 -c", [rg, "-j1", "-c", "--no-ignore", RG_PATTERN, corpus]),   # build/ is git-ignored
         ("cat > /dev/null", ["sh", "-c", 'find "$1" -type f -exec cat {} + >/dev/null', "sh", corpus]),
     ]
+    stripped = os.path.join(SHARED, "real", "stripped")
+    research = os.path.join(ROOT, "rules", "research.lua")
+    if os.path.isdir(stripped):
+        warm(stripped)
+        lines += [
+            ("research.lua, real/stripped", rulerun + ["-j1", research, stripped, "-o", out("research")]),
+            ("do-nothing rule, real/stripped", rulerun + ["-j1", nothing, stripped, "-o", out("nothing-r")]),
+        ]
     res = {}
     for name, cmd in lines:
         print(f"bench: {name} ...", file=sys.stderr)
@@ -139,9 +171,15 @@ def main():
     print(f"\ncorpus: {args.files} files, {mb:.1f} MB, {cores} cores; median of {args.runs} runs, warm cache\n")
     print(f"| {'what':32} | {'wall s':>8} | {'MB/s':>8} | {'peak RSS MB':>11} | {'× faster than peer':>18} | {'× rg time':>9} |")
     print(f"|{'-' * 34}|{'-' * 10}:|{'-' * 10}:|{'-' * 13}:|{'-' * 20}:|{'-' * 11}:|")
-    for name, _ in lines:
+    for name, _ in lines[:7]:
         w, rss = res[name]
         print(f"| {name:32} | {w:8.3f} | {mb / w:8.1f} | {rss:11.1f} | {peer1 / w:18.1f} | {w / rgt:9.2f} |")
+    if len(lines) > 7:
+        smb = corpus_bytes(stripped) / 1e6
+        print(f"\nreal/stripped ({smb:.1f} MB), -j1:")
+        for name, _ in lines[7:]:
+            w, rss = res[name]
+            print(f"  {name:32} {w:8.3f} s {smb / w:8.1f} MB/s  peak RSS {rss:.1f} MB")
 
     identical = same_outputs(out("j1"), out("jn"))
     print(f"\noutput -j1 vs -j{cores}: {'byte-identical' if identical else 'DIFFERENT'}")
@@ -159,8 +197,31 @@ def main():
         big = (bsize, w, rss)
         print(f"one report of {bsize:.1f} MB, -j1 weekly.lua: {w:.3f} s, {bsize / w:.1f} MB/s, peak RSS {rss:.1f} MB")
 
+    oneline = None
+    if args.oneline:
+        onedir = os.path.join(work, f"oneline-{args.oneline}")
+        os.makedirs(onedir, exist_ok=True)
+        onefile = os.path.join(onedir, "oneline.txt")
+        build_oneline(corpus, onefile, args.oneline)
+        warm(onedir)
+        osize = os.path.getsize(onefile) / 1e6
+        print(f"bench: one {osize:.0f} MB report without line breaks ...", file=sys.stderr)
+        w, rss = measure(rulerun + ["-j1", weekly, onefile, "-o", out("oneline")], args.runs, peakrss)
+        oneline = (osize, w, rss)
+        print(f"one report of {osize:.1f} MB without line breaks, -j1 weekly.lua: {w:.3f} s, "
+              f"{osize / w:.1f} MB/s, peak RSS {rss:.1f} MB ({rss / osize:.2f}x its size)")
+
     j1, jn, none = (res["rulerun -j1 weekly.lua"], res[f"rulerun -j{cores} weekly.lua"],
                     res["rulerun -j1 do-nothing rule"])
+    research_ratio = None
+    if "research.lua, real/stripped" in res:
+        research_ratio = res["research.lua, real/stripped"][0] / res["do-nothing rule, real/stripped"][0]
+    print("\nratios (issue 15, medians of this run):")
+    print(f"  weekly.lua -j1 / do-nothing rule: {j1[0] / none[0]:.2f}x")
+    if research_ratio:
+        print(f"  research.lua / do-nothing rule over real/stripped: {research_ratio:.2f}x")
+    print(f"  -j{cores} / -j1 (speed-up): {j1[0] / jn[0]:.2f}x")
+    print(f"  python peer (1 process) / weekly.lua -j1: {peer1 / j1[0]:.2f}x")
     targets = [
         ("weekly -j1 >= 50x the peer (1 process)", peer1 / j1[0] >= 50, f"{peer1 / j1[0]:.1f}x"),
         ("do-nothing <= 2x rg -j1", none[0] / rgt <= 2, f"{none[0] / rgt:.2f}x"),
@@ -175,6 +236,13 @@ def main():
         targets.append((f"big report RSS <= 2.5 x size + 64 MB ({limit:.0f} MB)", rss <= limit, f"{rss:.1f} MB"))
         ratio = (bsize / w) / (mb / j1[0])
         targets.append(("big report speed within 20% of many files", ratio >= 0.8, f"{ratio:.2f} of the MB/s"))
+    targets.append(("weekly -j1 <= 4x the do-nothing rule (issue 15)", j1[0] / none[0] <= 4, f"{j1[0] / none[0]:.2f}x"))
+    if research_ratio:
+        targets.append(("research.lua <= 5x the do-nothing rule on real/stripped", research_ratio <= 5,
+                        f"{research_ratio:.2f}x"))
+    if oneline:
+        osize, w, rss = oneline
+        targets.append((f"one-line report peak RSS <= 3x its size ({3 * osize:.0f} MB)", rss <= 3 * osize, f"{rss:.1f} MB"))
     print("\ntargets:")
     for what, ok, fig in targets:
         print(f"  {'met   ' if ok else 'MISSED'} {what}: {fig}")
