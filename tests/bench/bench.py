@@ -72,8 +72,9 @@ def warm(d):
                     pass
 
 
-def build_big(corpus, path, mb):
-    """One report of about mb MB: the corpus files concatenated, in path order."""
+def build_big(corpus, path, mb, one_line=False):
+    """One report of about mb MB: the corpus files concatenated, in path order
+    (one_line: with every line break taken out)."""
     want = mb * 1000 * 1000
     if os.path.exists(path) and os.path.getsize(path) >= want:
         return
@@ -83,6 +84,8 @@ def build_big(corpus, path, mb):
         while n < want:
             for f in files:
                 data = open(f, "rb").read()
+                if one_line:
+                    data = data.replace(b"\r", b"").replace(b"\n", b"")
                 out.write(data)
                 n += len(data)
                 if n >= want:
@@ -90,22 +93,17 @@ def build_big(corpus, path, mb):
     os.replace(path + ".tmp", path)
 
 
-def build_oneline(corpus, path, mb):
-    """One report of about mb MB and no line break: corpus files joined, line breaks removed."""
-    want = mb * 1000 * 1000
-    if os.path.exists(path) and os.path.getsize(path) >= want:
-        return
-    files = sorted(os.path.join(dp, f) for dp, _, fs in os.walk(corpus) for f in fs if f.endswith(".txt"))
-    n = 0
-    with open(path + ".tmp", "wb") as out:
-        while n < want:
-            for f in files:
-                data = open(f, "rb").read().replace(b"\r", b"").replace(b"\n", b"")
-                out.write(data)
-                n += len(data)
-                if n >= want:
-                    break
-    os.replace(path + ".tmp", path)
+def run_big(work, corpus, name, mb, one_line, cmd, runs, peakrss):
+    """Builds (once) and runs cmd + [the big report]: (MB, median s, peak RSS MB)."""
+    d = os.path.join(work, f"{name}-{mb}")
+    os.makedirs(d, exist_ok=True)
+    path = os.path.join(d, name + ".txt")
+    build_big(corpus, path, mb, one_line)
+    warm(d)
+    size = os.path.getsize(path) / 1e6
+    print(f"bench: one {size:.0f} MB report{' without line breaks' if one_line else ''} ...", file=sys.stderr)
+    w, rss = measure(cmd(path), runs, peakrss)
+    return size, w, rss
 
 
 def same_outputs(a, b):
@@ -184,30 +182,15 @@ def main():
     identical = same_outputs(out("j1"), out("jn"))
     print(f"\noutput -j1 vs -j{cores}: {'byte-identical' if identical else 'DIFFERENT'}")
 
-    big = None
+    big = oneline = None
+    weekly_on = lambda name: (lambda path: rulerun + ["-j1", weekly, path, "-o", out(name)])
     if args.big:
-        bigdir = os.path.join(work, f"big-{args.big}")
-        os.makedirs(bigdir, exist_ok=True)
-        bigfile = os.path.join(bigdir, "big.txt")
-        build_big(corpus, bigfile, args.big)
-        warm(bigdir)
-        bsize = os.path.getsize(bigfile) / 1e6
-        print(f"bench: one {bsize:.0f} MB report ...", file=sys.stderr)
-        w, rss = measure(rulerun + ["-j1", weekly, bigfile, "-o", out("big")], args.runs, peakrss)
-        big = (bsize, w, rss)
+        big = run_big(work, corpus, "big", args.big, False, weekly_on("big"), args.runs, peakrss)
+        bsize, w, rss = big
         print(f"one report of {bsize:.1f} MB, -j1 weekly.lua: {w:.3f} s, {bsize / w:.1f} MB/s, peak RSS {rss:.1f} MB")
-
-    oneline = None
     if args.oneline:
-        onedir = os.path.join(work, f"oneline-{args.oneline}")
-        os.makedirs(onedir, exist_ok=True)
-        onefile = os.path.join(onedir, "oneline.txt")
-        build_oneline(corpus, onefile, args.oneline)
-        warm(onedir)
-        osize = os.path.getsize(onefile) / 1e6
-        print(f"bench: one {osize:.0f} MB report without line breaks ...", file=sys.stderr)
-        w, rss = measure(rulerun + ["-j1", weekly, onefile, "-o", out("oneline")], args.runs, peakrss)
-        oneline = (osize, w, rss)
+        oneline = run_big(work, corpus, "oneline", args.oneline, True, weekly_on("oneline"), args.runs, peakrss)
+        osize, w, rss = oneline
         print(f"one report of {osize:.1f} MB without line breaks, -j1 weekly.lua: {w:.3f} s, "
               f"{osize / w:.1f} MB/s, peak RSS {rss:.1f} MB ({rss / osize:.2f}x its size)")
 
