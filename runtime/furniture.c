@@ -168,25 +168,53 @@ static int footer_line(const char *s, size_t n, size_t first) {
   return 1;
 }
 
-/* Where footer phrases start in the text, sorted: one memmem pass per
- * phrase over the whole text rather than a search on every line.  NULL
- * with *n = 0 when there are none; *oom on a failed allocation. */
-static size_t *phrase_starts(const rr_text *t, size_t *n, int *oom) {
-  size_t *v = NULL, cap = 0;
-  *n = 0;
-  for (int k = 0; footer_phrases[k]; k++) {
-    size_t plen = strlen(footer_phrases[k]);
-    for (const char *p = t->s; (p = find(p, (size_t)(t->s + t->len - p), footer_phrases[k])); p += plen) {
-      if (*n == cap) {
-        cap = cap ? 2 * cap : 16;
-        size_t *w = realloc(v, cap * sizeof *w);
-        if (!w) { free(v); *n = 0; *oom = 1; return NULL; }
-        v = w;
-      }
-      v[(*n)++] = (size_t)(p - t->s);
+/* The next place at or after i (before end) where a footer phrase starts,
+ * and its length in *plen; end when none.  One pass for all phrases: SSE2
+ * finds their first characters 请 敬 本 各 16 positions at a time (no
+ * phrase starts with another, so one position has at most one phrase). */
+static size_t next_phrase(const char *s, size_t i, size_t end, size_t *plen) {
+  while (i < end) {
+#ifdef __SSE2__
+#define B(x) _mm_set1_epi8((char)(x))
+#define EQ3(a, b, c) _mm_and_si128(_mm_and_si128(_mm_cmpeq_epi8(v0, B(a)), _mm_cmpeq_epi8(v1, B(b))), _mm_cmpeq_epi8(v2, B(c)))
+    while (i + 18 <= end) {                 /* 请 E8 AF B7, 敬 E6 95 AC, 本 E6 9C AC, 各 E5 90 84 */
+      __m128i v0 = _mm_loadu_si128((const __m128i *)(s + i)), v1 = _mm_loadu_si128((const __m128i *)(s + i + 1)),
+              v2 = _mm_loadu_si128((const __m128i *)(s + i + 2));
+      __m128i hit = _mm_or_si128(_mm_or_si128(EQ3(0xE8, 0xAF, 0xB7), EQ3(0xE6, 0x95, 0xAC)),
+                                 _mm_or_si128(EQ3(0xE6, 0x9C, 0xAC), EQ3(0xE5, 0x90, 0x84)));
+      int m = _mm_movemask_epi8(hit);
+      if (m) { i += (size_t)__builtin_ctz((unsigned)m); break; }
+      i += 16;
     }
+#undef EQ3
+#undef B
+#endif
+    if (i >= end) break;
+    unsigned char c = (unsigned char)s[i];
+    if (c == 0xE5 || c == 0xE6 || c == 0xE8) {
+      size_t k = footer_phrase_at(s + i, end - i);
+      if (k) { *plen = k; return i; }
+    }
+    i++;
   }
-  if (*n > 1) qsort(v, *n, sizeof *v, cmp_size);
+  return end;
+}
+
+/* Where footer phrases start in the text, in order (one pass rather than a
+ * search on every line).  NULL with *n = 0 when there are none; *oom on a
+ * failed allocation. */
+static size_t *phrase_starts(const rr_text *t, size_t *n, int *oom) {
+  size_t *v = NULL, cap = 0, plen;
+  *n = 0;
+  for (size_t p = 0; (p = next_phrase(t->s, p, t->len, &plen)) < t->len; p++) {   /* 敬请参阅 holds 请参阅 */
+    if (*n == cap) {
+      cap = cap ? 2 * cap : 16;
+      size_t *w = realloc(v, cap * sizeof *w);
+      if (!w) { free(v); *n = 0; *oom = 1; return NULL; }
+      v = w;
+    }
+    v[(*n)++] = p;
+  }
   return v;
 }
 
@@ -334,11 +362,6 @@ static size_t glued_page(const char *s, size_t n, size_t b, long *page) {
   return i;
 }
 
-static int cmp_hit(const void *x, const void *y) {
-  const footer_hit *p = x, *q = y;
-  return p->a < q->a ? -1 : p->a > q->a;
-}
-
 /* Bytes that the text before two footers has in common (a running header glued before them). */
 static size_t common_before(const char *s, size_t a1, size_t a2) {
   size_t k = 0;
@@ -368,25 +391,22 @@ static void footer_spans(const rr_text *t, spans *out) {
   size_t n = t->len;
   footer_hit *hits = NULL;
   size_t nh = 0, cap = 0;
-  for (size_t line = 0; line < t->nlines; line++)        /* line text has footer lines instead */
-  for (int k = 0; footer_phrases[k]; k++) {
-    size_t plen = strlen(footer_phrases[k]);
-    size_t la = t->lines[line], lb = t->lines[line + 1] - 1;
+  for (size_t line = 0; line < t->nlines; line++) {      /* line text has footer lines instead */
+    size_t la = t->lines[line], lb = t->lines[line + 1] - 1, plen;
     if (lb > n) lb = n;
-    if (lb - la <= RR_LONG_LINE) break;
-    for (const char *p = s + la; (p = find(p, (size_t)(s + lb - p), footer_phrases[k])); p += plen) {
+    if (lb - la <= RR_LONG_LINE) continue;
+    for (size_t p = la; (p = next_phrase(s, p, lb, &plen)) < lb; p++) {
       if (nh == cap) {
         cap = cap ? 2 * cap : 32;
         footer_hit *h = realloc(hits, cap * sizeof *h);
         if (!h) { out->oom = 1; free(hits); return; }
         hits = h;
       }
-      hits[nh].a = (size_t)(p - s);
-      hits[nh].b = footer_end(s, n, hits[nh].a, plen);
+      hits[nh].a = p;
+      hits[nh].b = footer_end(s, n, p, plen);
       nh++;
     }
   }
-  if (nh > 1) qsort(hits, nh, sizeof *hits, cmp_hit);
   size_t w = 0;                                  /* drop hits inside the one before */
   for (size_t i = 0; i < nh; i++) {
     if (w && hits[i].a < hits[w - 1].b) {
