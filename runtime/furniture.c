@@ -279,11 +279,11 @@ done:
   free(groups);
 }
 
-static void line_furniture(const rr_text *t, spans *out) {
+/* phrase: where footer phrases start (phrase_starts), nphrases of them. */
+static void line_furniture(const rr_text *t, const size_t *phrase, size_t nphrases, spans *out) {
   line_key *keys = NULL;
-  size_t nkeys = 0, nphrases = 0, next_phrase = 0;
+  size_t nkeys = 0, next_phrase = 0;
   if (t->nlines) keys = malloc(t->nlines * sizeof *keys);
-  size_t *phrase = phrase_starts(t, &nphrases, &out->oom);
   for (size_t i = 0; i < t->nlines; i++) {
     size_t a = t->lines[i], b = t->lines[i + 1] - 1;
     if (b > t->len) b = t->len;
@@ -303,7 +303,6 @@ static void line_furniture(const rr_text *t, spans *out) {
       keys[nkeys++] = k;
     }
   }
-  free(phrase);
   if (keys) running_headers(t, keys, nkeys, out);
   free(keys);
 }
@@ -386,16 +385,19 @@ static int cmp_size(const void *x, const void *y) {
   return p < q ? -1 : p > q;
 }
 
-static void footer_spans(const rr_text *t, spans *out) {
+static void footer_spans(const rr_text *t, const size_t *phrase, size_t nphrases, spans *out) {
   const char *s = t->s;
   size_t n = t->len;
   footer_hit *hits = NULL;
-  size_t nh = 0, cap = 0;
-  for (size_t line = 0; line < t->nlines; line++) {      /* line text has footer lines instead */
-    size_t la = t->lines[line], lb = t->lines[line + 1] - 1, plen;
+  size_t nh = 0, cap = 0, k = 0;
+  for (size_t line = 0; line < t->nlines && k < nphrases; line++) {   /* line text has footer lines instead */
+    size_t la = t->lines[line], lb = t->lines[line + 1] - 1;
     if (lb > n) lb = n;
     if (lb - la <= RR_LONG_LINE) continue;
-    for (size_t p = la; (p = next_phrase(s, p, lb, &plen)) < lb; p++) {
+    while (k < nphrases && phrase[k] < la) k++;
+    for (; k < nphrases && phrase[k] < lb; k++) {
+      size_t p = phrase[k], plen = footer_phrase_at(s + p, lb - p);   /* no phrase holds a line break */
+      if (!plen) continue;
       if (nh == cap) {
         cap = cap ? 2 * cap : 32;
         footer_hit *h = realloc(hits, cap * sizeof *h);
@@ -537,8 +539,10 @@ int rr_furniture_find(const rr_text *t, rr_furniture *f) {
   spans out = {0};
   memset(f, 0, sizeof *f);
   if (t->len > UINT32_MAX - 1) return 0;        /* offsets are 32-bit (as the line index) */
-  line_furniture(t, &out);
-  footer_spans(t, &out);
+  size_t nphrases = 0, *phrase = phrase_starts(t, &nphrases, &out.oom);   /* for both */
+  line_furniture(t, phrase, nphrases, &out);
+  footer_spans(t, phrase, nphrases, &out);
+  free(phrase);
   tag_spans(t, &out);
   leader_spans(t, &out);
   debris_spans(t, &out);
