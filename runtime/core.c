@@ -53,6 +53,9 @@ void rr_batch_free(rr_batch *b) {
 
 /* ---- CSV ------------------------------------------------------------------ */
 
+/* Bytes that make a CSV field need quotes anywhere in it (RFC 4180). */
+static const unsigned char needs_quote[256] = {[','] = 1, ['"'] = 1, ['\n'] = 1, ['\r'] = 1};
+
 int rr_csv_field(rr_buf *b, const char *s, size_t n, int excel) {
   int kind = excel ? rr_cell_kind(s, n).kind : RR_CELL_TEXT;
   if (kind == RR_CELL_CODE)    /* a formula giving the text: the zeros stay */
@@ -62,8 +65,8 @@ int rr_csv_field(rr_buf *b, const char *s, size_t n, int excel) {
   int guard = excel && n && kind != RR_CELL_NUMBER && strchr("=+-@\t\r", s[0]) != NULL;
   /* RFC 4180 quoting, and also around leading/trailing blanks, which some readers trim */
   int quote = n && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t');
-  for (size_t i = 0; i < n && !quote; i++)
-    quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
+  const unsigned char *u = (const unsigned char *)s;
+  for (size_t i = 0; i < n && !quote; i++) quote = needs_quote[u[i]];
   if (!quote) {
     if (guard && rr_buf_add(b, "'", 1)) return -1;
     return rr_buf_add(b, s, n);
@@ -240,23 +243,61 @@ static int core_rule(lua_State *L) {
   return 0;
 }
 
-/* Converts the value on top to a cell string, leaving the string on top. */
-static const char *cell_string(lua_State *L, const char *table, const char *col, size_t *len) {
-  char num[64];
+/* v in decimal into out (at least 21 bytes); returns the length. */
+static size_t format_integer(char *out, long long v) {
+  char tmp[24];
+  size_t n = 0, len = 0;
+  unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+  do tmp[n++] = (char)('0' + u % 10); while (u /= 10);
+  if (v < 0) out[len++] = '-';
+  while (n) out[len++] = tmp[--n];
+  out[len] = '\0';
+  return len;
+}
+
+size_t rr_format_number(char *out, size_t size, double d) {
+  if (d == floor(d) && fabs(d) < 1e15) {
+    if (d == 0) return (size_t)snprintf(out, size, signbit(d) ? "-0" : "0");
+    return format_integer(out, (long long)d);
+  }
+  /* A short decimal (at most 6 places, 14 significant digits) whose nearest
+   * double is d: %.14g would print exactly its digits, without trailing
+   * zeros.  n / 10^k is correctly rounded, so the test is exact. */
+  double a = fabs(d);
+  if (a >= 1e-3 && a < 1e8) {
+    static const double scale[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6};
+    for (int k = 1; k <= 6; k++) {
+      long long n = (long long)(a * scale[k] + 0.5);  /* a > 0; the test below checks it */
+      if ((double)n / scale[k] != a) continue;
+      size_t len = 0;
+      if (d < 0) out[len++] = '-';
+      long long ip = n / (long long)scale[k], fp = n % (long long)scale[k];
+      len += format_integer(out + len, ip);
+      char frac[8];
+      for (int i = k - 1; i >= 0; i--, fp /= 10) frac[i] = (char)('0' + fp % 10);
+      int f = k;
+      // cppcheck-suppress uninitvar ; frac[0..k) is set just above, and k >= 1
+      while (f > 0 && frac[f - 1] == '0') f--;
+      out[len++] = '.';
+      memcpy(out + len, frac, (size_t)f);
+      len += (size_t)f;
+      out[len] = '\0';
+      return len;
+    }
+  }
+  return (size_t)snprintf(out, size, "%.14g", d);
+}
+
+/* The value on top as a cell: a string's own bytes (the value stays on the
+ * stack), or a number or boolean written into num (at least 64 bytes). */
+static const char *cell_string(lua_State *L, const char *table, const char *col, size_t *len, char *num) {
   switch (lua_type(L, -1)) {
     case LUA_TSTRING:
       break;
     case LUA_TNUMBER:
-      if (lua_isinteger(L, -1)) {
-        snprintf(num, sizeof num, LUA_INTEGER_FMT, lua_tointeger(L, -1));
-      } else {
-        double d = lua_tonumber(L, -1);
-        if (d == floor(d) && fabs(d) < 1e15) snprintf(num, sizeof num, "%.0f", d);
-        else snprintf(num, sizeof num, "%.14g", d);
-      }
-      lua_pushstring(L, num);
-      lua_replace(L, -2);
-      break;
+      if (lua_isinteger(L, -1)) *len = format_integer(num, (long long)lua_tointeger(L, -1));
+      else *len = rr_format_number(num, 64, lua_tonumber(L, -1));
+      return num;
     case LUA_TBOOLEAN:
       lua_pushstring(L, lua_toboolean(L, -1) ? "true" : "false");
       lua_replace(L, -2);
@@ -336,7 +377,7 @@ static int emit_line(lua_State *L, const rr_luactx *ctx) {
  * unknown column or a value that is no cell (so returns only 0); the
  * strings stay on the stack. */
 static int row_cells(lua_State *L, const char *tname, const rr_table_schema *sc, int colmap,
-                     const char **val, size_t *len) {
+                     const char **val, size_t *len, char (*num)[64]) {
   for (int c = 0; c < sc->ncols; c++) val[c] = NULL, len[c] = 0;
   luaL_checkstack(L, sc->ncols + 8, "too many columns");
   lua_pushnil(L);
@@ -355,7 +396,7 @@ static int row_cells(lua_State *L, const char *tname, const rr_table_schema *sc,
     } else {
       return luaL_error(L, "table '%s': row keys must be column names", tname);
     }
-    val[pos] = cell_string(L, tname, sc->cols[pos], &len[pos]);
+    val[pos] = cell_string(L, tname, sc->cols[pos], &len[pos], num[pos]);
     lua_insert(L, -2);       /* keep the string below the key: ... str key */
   }
   return 0;
@@ -395,7 +436,8 @@ static int core_emit(lua_State *L) {
   lua_rawgeti(L, 6, ti + 1);                               /* 7: column -> position */
   const char *val[MAX_OUTPUT_COLUMNS];
   size_t len[MAX_OUTPUT_COLUMNS];
-  row_cells(L, tname, sc, 7, val, len);
+  char num[MAX_OUTPUT_COLUMNS][64];   /* the cells written from numbers */
+  row_cells(L, tname, sc, 7, val, len, num);
   if (sc->file_col >= 0 && !val[sc->file_col]) {
     val[sc->file_col] = ctx->doc_path ? ctx->doc_path : "";
     len[sc->file_col] = strlen(val[sc->file_col]);

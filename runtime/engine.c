@@ -57,6 +57,7 @@ struct rr_engine {
     size_t ngroups;
     FILE *file;                /* --yield, written to file_tmp */
     char *file_tmp;
+    int nomem;                 /* a line could not be built: the file fails as a whole */
   } yield;
   char err[4096];
 };
@@ -837,12 +838,14 @@ static void yield_free(rr_engine *e) {
 /* Writes fields as one CSV line of the --yield file. */
 static void yield_line(rr_engine *e, const char *const *fields, size_t n) {
   rr_buf b = {0};
+  int bad = 0;
   for (size_t i = 0; i < n; i++) {
-    if (i) rr_buf_add(&b, ",", 1);
-    rr_csv_field(&b, fields[i], strlen(fields[i]), 0);
+    if (i) bad |= rr_buf_add(&b, ",", 1);
+    bad |= rr_csv_field(&b, fields[i], strlen(fields[i]), 0);
   }
-  rr_buf_add(&b, "\n", 1);
-  if (b.s) fwrite(b.s, 1, b.len, e->yield.file);
+  bad |= rr_buf_add(&b, "\n", 1);
+  if (bad) e->yield.nomem = 1;
+  else fwrite(b.s, 1, b.len, e->yield.file);
   rr_buf_free(&b);
 }
 
@@ -933,11 +936,11 @@ static void yield_document(rr_engine *e, const doc_result *r) {
 /* Renames the --yield file into place (0), or -1 with the message in err. */
 static int yield_commit(rr_engine *e) {
   if (!e->yield.file) return 0;
-  int bad = ferror(e->yield.file);
+  int bad = ferror(e->yield.file) || e->yield.nomem;
   bad |= fclose(e->yield.file) != 0;
   e->yield.file = NULL;
   if (bad || rename(e->yield.file_tmp, e->opt.yield_path) != 0) {
-    set_error(e, "%s: write failed", e->opt.yield_path);
+    set_error(e, "%s: %s", e->opt.yield_path, e->yield.nomem ? "out of memory" : "write failed");
     return -1;
   }
   free(e->yield.file_tmp);

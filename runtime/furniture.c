@@ -17,6 +17,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "rr_internal.h"
 
@@ -52,9 +55,6 @@ static int starts(const char *s, size_t n, const char *lit) {
 
 static int is_digit(char c) { return c >= '0' && c <= '9'; }
 
-/* Bytes from a lead byte to the next character (1 for anything else, so a
- * walk never skips a character start). */
-static inline size_t utf8_step(unsigned char c) { return c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1; }
 static int is_space(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
 static const char *find(const char *s, size_t n, const char *lit) {
@@ -168,25 +168,52 @@ static int footer_line(const char *s, size_t n, size_t first) {
   return 1;
 }
 
-/* Where footer phrases start in the text, sorted: one memmem pass per
- * phrase over the whole text rather than a search on every line.  NULL
- * with *n = 0 when there are none; *oom on a failed allocation. */
-static size_t *phrase_starts(const rr_text *t, size_t *n, int *oom) {
-  size_t *v = NULL, cap = 0;
-  *n = 0;
-  for (int k = 0; footer_phrases[k]; k++) {
-    size_t plen = strlen(footer_phrases[k]);
-    for (const char *p = t->s; (p = find(p, (size_t)(t->s + t->len - p), footer_phrases[k])); p += plen) {
-      if (*n == cap) {
-        cap = cap ? 2 * cap : 16;
-        size_t *w = realloc(v, cap * sizeof *w);
-        if (!w) { free(v); *n = 0; *oom = 1; return NULL; }
-        v = w;
-      }
-      v[(*n)++] = (size_t)(p - t->s);
+/* The next place at or after i (before end) where a footer phrase starts,
+ * and its length in *plen; end when none.  One pass for all phrases: SSE2
+ * finds their first characters 请 敬 本 各 16 positions at a time (no
+ * phrase starts with another, so one position has at most one phrase). */
+static size_t next_phrase(const char *s, size_t i, size_t end, size_t *plen) {
+  while (i < end) {
+#ifdef __SSE2__
+#define B(x) _mm_set1_epi8((char)(x))
+#define EQ3(a, b, c) _mm_and_si128(_mm_and_si128(_mm_cmpeq_epi8(v0, B(a)), _mm_cmpeq_epi8(v1, B(b))), _mm_cmpeq_epi8(v2, B(c)))
+    while (i + 18 <= end) {                 /* 请 E8 AF B7, 敬 E6 95 AC, 本 E6 9C AC, 各 E5 90 84 */
+      __m128i v0 = _mm_loadu_si128((const __m128i *)(s + i)), v1 = _mm_loadu_si128((const __m128i *)(s + i + 1)),
+              v2 = _mm_loadu_si128((const __m128i *)(s + i + 2));
+      __m128i hit = _mm_or_si128(_mm_or_si128(EQ3(0xE8, 0xAF, 0xB7), EQ3(0xE6, 0x95, 0xAC)),
+                                 _mm_or_si128(EQ3(0xE6, 0x9C, 0xAC), EQ3(0xE5, 0x90, 0x84)));
+      int m = _mm_movemask_epi8(hit);
+      if (m) { i += (size_t)__builtin_ctz((unsigned)m); break; }
+      i += 16;
     }
+#undef EQ3
+#undef B
+#endif
+    unsigned char c = (unsigned char)s[i];
+    if (c == 0xE5 || c == 0xE6 || c == 0xE8) {
+      size_t k = footer_phrase_at(s + i, end - i);
+      if (k) { *plen = k; return i; }
+    }
+    i++;
   }
-  if (*n > 1) qsort(v, *n, sizeof *v, cmp_size);
+  return end;
+}
+
+/* Where footer phrases start in the text, in order (one pass rather than a
+ * search on every line).  NULL with *n = 0 when there are none; *oom on a
+ * failed allocation. */
+static size_t *phrase_starts(const rr_text *t, size_t *n, int *oom) {
+  size_t *v = NULL, cap = 0, plen;
+  *n = 0;
+  for (size_t p = 0; (p = next_phrase(t->s, p, t->len, &plen)) < t->len; p++) {   /* 敬请参阅 holds 请参阅 */
+    if (*n == cap) {
+      cap = cap ? 2 * cap : 16;
+      size_t *w = realloc(v, cap * sizeof *w);
+      if (!w) { free(v); *n = 0; *oom = 1; return NULL; }
+      v = w;
+    }
+    v[(*n)++] = p;
+  }
   return v;
 }
 
@@ -251,11 +278,11 @@ done:
   free(groups);
 }
 
-static void line_furniture(const rr_text *t, spans *out) {
+/* phrase: where footer phrases start (phrase_starts), nphrases of them. */
+static void line_furniture(const rr_text *t, const size_t *phrase, size_t nphrases, spans *out) {
   line_key *keys = NULL;
-  size_t nkeys = 0, nphrases = 0, next_phrase = 0;
+  size_t nkeys = 0, upcoming = 0;
   if (t->nlines) keys = malloc(t->nlines * sizeof *keys);
-  size_t *phrase = phrase_starts(t, &nphrases, &out->oom);
   for (size_t i = 0; i < t->nlines; i++) {
     size_t a = t->lines[i], b = t->lines[i + 1] - 1;
     if (b > t->len) b = t->len;
@@ -265,9 +292,9 @@ static void line_furniture(const rr_text *t, spans *out) {
     if (a == b) continue;
     const char *s = t->s + a;
     size_t n = b - a;
-    while (next_phrase < nphrases && phrase[next_phrase] < a) next_phrase++;
-    int footer = next_phrase < nphrases && phrase[next_phrase] < a + (n < 60 + 15 ? n : 60 + 15) &&
-                 footer_line(s, n, phrase[next_phrase] - a);
+    while (upcoming < nphrases && phrase[upcoming] < a) upcoming++;
+    int footer = upcoming < nphrases && phrase[upcoming] < a + (n < 60 + 15 ? n : 60 + 15) &&
+                 footer_line(s, n, phrase[upcoming] - a);
     if (footer || page_number_line(s, n) || toc_line(s, n) || debris_line(s, n)) {
       add_span(out, a, b);
     } else if (keys && header_candidate(s, n)) {
@@ -275,7 +302,6 @@ static void line_furniture(const rr_text *t, spans *out) {
       keys[nkeys++] = k;
     }
   }
-  free(phrase);
   if (keys) running_headers(t, keys, nkeys, out);
   free(keys);
 }
@@ -334,11 +360,6 @@ static size_t glued_page(const char *s, size_t n, size_t b, long *page) {
   return i;
 }
 
-static int cmp_hit(const void *x, const void *y) {
-  const footer_hit *p = x, *q = y;
-  return p->a < q->a ? -1 : p->a > q->a;
-}
-
 /* Bytes that the text before two footers has in common (a running header glued before them). */
 static size_t common_before(const char *s, size_t a1, size_t a2) {
   size_t k = 0;
@@ -363,30 +384,30 @@ static int cmp_size(const void *x, const void *y) {
   return p < q ? -1 : p > q;
 }
 
-static void footer_spans(const rr_text *t, spans *out) {
+static void footer_spans(const rr_text *t, const size_t *phrase, size_t nphrases, spans *out) {
   const char *s = t->s;
   size_t n = t->len;
   footer_hit *hits = NULL;
-  size_t nh = 0, cap = 0;
-  for (size_t line = 0; line < t->nlines; line++)        /* line text has footer lines instead */
-  for (int k = 0; footer_phrases[k]; k++) {
-    size_t plen = strlen(footer_phrases[k]);
+  size_t nh = 0, cap = 0, k = 0;
+  for (size_t line = 0; line < t->nlines && k < nphrases; line++) {   /* line text has footer lines instead */
     size_t la = t->lines[line], lb = t->lines[line + 1] - 1;
     if (lb > n) lb = n;
-    if (lb - la <= RR_LONG_LINE) break;
-    for (const char *p = s + la; (p = find(p, (size_t)(s + lb - p), footer_phrases[k])); p += plen) {
+    if (lb - la <= RR_LONG_LINE) continue;
+    while (k < nphrases && phrase[k] < la) k++;
+    for (; k < nphrases && phrase[k] < lb; k++) {
+      size_t p = phrase[k], plen = footer_phrase_at(s + p, lb - p);   /* no phrase holds a line break */
+      if (!plen) continue;
       if (nh == cap) {
         cap = cap ? 2 * cap : 32;
         footer_hit *h = realloc(hits, cap * sizeof *h);
         if (!h) { out->oom = 1; free(hits); return; }
         hits = h;
       }
-      hits[nh].a = (size_t)(p - s);
-      hits[nh].b = footer_end(s, n, hits[nh].a, plen);
+      hits[nh].a = p;
+      hits[nh].b = footer_end(s, n, p, plen);
       nh++;
     }
   }
-  if (nh > 1) qsort(hits, nh, sizeof *hits, cmp_hit);
   size_t w = 0;                                  /* drop hits inside the one before */
   for (size_t i = 0; i < nh; i++) {
     if (w && hits[i].a < hits[w - 1].b) {
@@ -463,13 +484,36 @@ static void leader_spans(const rr_text *t, spans *out) {
   }
 }
 
+/* The first byte at or after i that may start a run of debris (a digit,
+ * - or +), else n.  SSE2 tests 16 bytes at once for '+' .. '9' (a few
+ * false hits, checked byte by byte); no byte of a multi-byte character is in
+ * that range, so the skip need not follow character starts. */
+static size_t skip_to_run(const char *s, size_t i, size_t n) {
+#ifdef __SSE2__
+  const __m128i lo = _mm_set1_epi8('+' - 1), hi = _mm_set1_epi8('9' + 1);
+  while (i + 16 <= n) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(s + i));
+    int m = _mm_movemask_epi8(_mm_and_si128(_mm_cmpgt_epi8(v, lo), _mm_cmplt_epi8(v, hi)));
+    if (!m) { i += 16; continue; }
+    i += (size_t)__builtin_ctz((unsigned)m);
+    if (is_digit(s[i]) || s[i] == '-' || s[i] == '+') return i;
+    i++;
+  }
+#endif
+  while (i < n && !(is_digit(s[i]) || s[i] == '-' || s[i] == '+')) i++;
+  return i;
+}
+
 /* Runs of numbers and percentages glued together (axis labels, table rows of
  * stripped text): 12 bytes or more of digits . , % + - /, with 4 numbers or 3 percentages. */
 static void debris_spans(const rr_text *t, spans *out) {
   const char *s = t->s;
   size_t n = t->len;
   for (size_t i = 0; i < n;) {
-    if (!is_digit(s[i]) && s[i] != '-' && s[i] != '+') { i += utf8_step((unsigned char)s[i]); continue; }
+    if (!is_digit(s[i]) && s[i] != '-' && s[i] != '+') {
+      i = skip_to_run(s, i + 1, n);
+      continue;
+    }
     size_t a = i;
     int groups = 0, pct = 0;
     for (; i < n; i++) {
@@ -495,8 +539,10 @@ int rr_furniture_find(const rr_text *t, rr_furniture *f) {
   spans out = {0};
   memset(f, 0, sizeof *f);
   if (t->len > UINT32_MAX - 1) return 0;        /* offsets are 32-bit (as the line index) */
-  line_furniture(t, &out);
-  footer_spans(t, &out);
+  size_t nphrases = 0, *phrase = phrase_starts(t, &nphrases, &out.oom);   /* for both */
+  line_furniture(t, phrase, nphrases, &out);
+  footer_spans(t, phrase, nphrases, &out);
+  free(phrase);
   tag_spans(t, &out);
   leader_spans(t, &out);
   debris_spans(t, &out);

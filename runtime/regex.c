@@ -34,12 +34,22 @@
 #define CHECKED_MIN 256
 #define CHECKED_RING 16
 #define DEPTH_LIMIT 100000u
+/* The prefilter (prefilter.c) is used on subjects of PREFILTER_MIN bytes or
+ * more, and for at most PREFILTER_MISSES failed candidates per search. */
+#define PREFILTER_MIN 64
+#define PREFILTER_MISSES 256
 
 struct rr_regex {
   pcre2_code *code;
   pcre2_match_data *md;
   struct regex_state *st;      /* the state's, not owned */
   uint32_t ncap;
+  rr_prefilter *pf;            /* candidate starts of an unanchored pattern, or NULL */
+  pcre2_code *anchored;        /* with pf: the pattern compiled anchored (the JIT serves
+                                * no PCRE2_ANCHORED given at match time) */
+  char *pf_pattern;            /* a pattern that may get a prefilter, until its first long search */
+  size_t pf_len;
+  uint32_t pf_opts;
   int timed;                   /* --profile: time spent matching, and calls */
   double secs, calls;
 };
@@ -108,6 +118,12 @@ static int regex_gc(lua_State *L) {
   rr_regex *re = luaL_checkudata(L, 1, RR_REGEX);
   if (re->md) pcre2_match_data_free(re->md);
   if (re->code) pcre2_code_free(re->code);
+  rr_prefilter_free(re->pf);
+  if (re->anchored) pcre2_code_free(re->anchored);
+  free(re->pf_pattern);
+  re->pf = NULL;
+  re->anchored = NULL;
+  re->pf_pattern = NULL;
   re->md = NULL;
   re->code = NULL;
   return 0;
@@ -149,6 +165,24 @@ static rr_regex *regex_compile(lua_State *L, const char *pat, size_t patlen, con
   re->md = pcre2_match_data_create_from_pattern(re->code, NULL);
   if (!re->md) luaL_error(L, "out of memory");
   pcre2_pattern_info(re->code, PCRE2_INFO_CAPTURECOUNT, &re->ncap);
+  /* a prefilter where PCRE2 cannot skip with memchr for an ASCII first byte */
+  uint32_t first_type = 0, first_unit = 0, all_opts = 0;
+  pcre2_pattern_info(re->code, PCRE2_INFO_FIRSTCODETYPE, &first_type);
+  if (first_type == 1) pcre2_pattern_info(re->code, PCRE2_INFO_FIRSTCODEUNIT, &first_unit);
+  pcre2_pattern_info(re->code, PCRE2_INFO_ALLOPTIONS, &all_opts);
+  const uint8_t *bits = NULL;
+  int ascii_bits = 0;             /* PCRE2 skips to a set of ASCII bytes on its own */
+  if (first_type == 0 && pcre2_pattern_info(re->code, PCRE2_INFO_FIRSTBITMAP, &bits) == 0 && bits) {
+    ascii_bits = 1;
+    for (int b = 16; b < 32; b++) ascii_bits &= bits[b] == 0;
+  }
+  if (!(all_opts & PCRE2_ANCHORED) && !(first_type == 1 && first_unit < 0x80) && !ascii_bits &&
+      !getenv("RULERUN_NO_PREFILTER"))
+    if ((re->pf_pattern = malloc(patlen + 1))) {   /* built on the first long search */
+      memcpy(re->pf_pattern, pat, patlen);
+      re->pf_len = patlen;
+      re->pf_opts = opt;
+    }
   re->st = st;
   re->timed = rr_luactx_get(L)->prof.on;
   return re;
@@ -218,13 +252,52 @@ rr_regex *rr_regex_get(lua_State *L, int idx, const char *flags) {
   return regex_cached(L, idx, flags);
 }
 
+/* The prefilter of re and its anchored twin, or none. */
+static void build_prefilter(rr_regex *re) {
+  re->pf = rr_prefilter_new(re->pf_pattern, re->pf_len, re->pf_opts);
+  if (re->pf) {
+    int err;
+    PCRE2_SIZE erroff;
+    re->anchored = pcre2_compile((PCRE2_SPTR)re->pf_pattern, re->pf_len, re->pf_opts | PCRE2_ANCHORED, &err,
+                                 &erroff, NULL);
+    if (!re->anchored) {
+      rr_prefilter_free(re->pf);
+      re->pf = NULL;
+    } else if (!getenv("RULERUN_NO_JIT")) {
+      pcre2_jit_compile(re->anchored, PCRE2_JIT_COMPLETE);
+    }
+  }
+  free(re->pf_pattern);
+  re->pf_pattern = NULL;
+}
+
 int rr_regex_exec(lua_State *L, rr_regex *re, const char *s, size_t len, size_t start,
                   int trusted_utf8, size_t *ms, size_t *me) {
   if (!re->code) luaL_error(L, "regex used after it was freed");
   double t0 = re->timed ? rr_now() : 0;
   uint32_t opts = trusted_utf8 ? PCRE2_NO_UTF_CHECK : 0;
   if (len - start > LONG_SUBJECT && long_line(re->st, s, len)) opts |= PCRE2_NO_JIT;
-  int rc = pcre2_match(re->code, (PCRE2_SPTR)s, len, start, opts, re->md, re->st->mctx);
+  int rc;
+  if (re->pf_pattern && trusted_utf8 && len - start >= PREFILTER_MIN) build_prefilter(re);
+  if (re->pf && trusted_utf8 && len - start >= PREFILTER_MIN) {
+    /* anchored at each candidate start in turn: the leftmost match, as an
+     * unanchored search finds it; after PREFILTER_MISSES candidates that
+     * fail, the rest is left to PCRE2 (the literals are too common here) */
+    size_t pos = start;
+    for (int misses = 0;; misses++) {
+      if (misses == PREFILTER_MISSES) {
+        rc = pcre2_match(re->code, (PCRE2_SPTR)s, len, pos, opts, re->md, re->st->mctx);
+        break;
+      }
+      pos = rr_prefilter_next(re->pf, s, len, pos);
+      if (pos >= len) { rc = PCRE2_ERROR_NOMATCH; break; }
+      rc = pcre2_match(re->anchored, (PCRE2_SPTR)s, len, pos, opts, re->md, re->st->mctx);
+      if (rc != PCRE2_ERROR_NOMATCH) break;
+      pos++;                                    /* candidates are character starts */
+    }
+  } else {
+    rc = pcre2_match(re->code, (PCRE2_SPTR)s, len, start, opts, re->md, re->st->mctx);
+  }
   if (re->timed) {
     re->secs += rr_now() - t0;
     re->calls++;

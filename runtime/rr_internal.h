@@ -146,6 +146,15 @@ const char *rr_text_arg(lua_State *L, int idx, size_t *len, int *is_doc);
 
 /* ---- regex (regex.c) ---------------------------------------------------- */
 typedef struct rr_regex rr_regex;
+
+/* prefilter.c: the literal prefixes a regex's matches start with, found in
+ * one pass (NULL when the pattern is outside what it reads, or gains
+ * nothing).  next: the first byte at or after from where a match may start,
+ * len when none. */
+typedef struct rr_prefilter rr_prefilter;
+rr_prefilter *rr_prefilter_new(const char *pattern, size_t len, uint32_t pcre2_options);
+void rr_prefilter_free(rr_prefilter *pf);
+size_t rr_prefilter_next(const rr_prefilter *pf, const char *s, size_t len, size_t from);
 /* Pushes the compiled regex for pattern/flags from the state's cache
  * (compiling on a miss) and returns it; it lives while it is on the stack.
  * A bad pattern raises a Lua error naming the pattern and the offset. */
@@ -242,6 +251,9 @@ void rr_batch_free(rr_batch *b);
  * a spreadsheet would turn into a number as ="000977", other cells that
  * start like a formula guarded with '. */
 int rr_csv_field(rr_buf *b, const char *s, size_t n, int excel);
+/* d as a CSV cell writes it (as Lua's %.14g, integral values as %.0f below
+ * 1e15), without going through snprintf for the usual short decimals. */
+size_t rr_format_number(char *out, size_t size, double d);
 
 /* ---- what a cell is to a spreadsheet (cells.c) ---------------------------- */
 enum { RR_CELL_TEXT = 0, RR_CELL_NUMBER, RR_CELL_CODE, RR_CELL_DATE };

@@ -123,15 +123,14 @@ static int open_csv(rr_sink *s, const char *out_dir, int excel) {
     free(target);
     if (rc) return -1;
     rr_buf head = {0};
-    if (excel) rr_buf_add(&head, "\xEF\xBB\xBF", 3);
+    int bad = excel && rr_buf_add(&head, "\xEF\xBB\xBF", 3);   /* any add that fails fails the header */
     for (int c = 0; c < s->tables[i].ncols; c++) {
-      if (c) rr_buf_add(&head, ",", 1);
-      rr_csv_field(&head, s->tables[i].cols[c], strlen(s->tables[i].cols[c]), excel);
+      if (c) bad |= rr_buf_add(&head, ",", 1);
+      bad |= rr_csv_field(&head, s->tables[i].cols[c], strlen(s->tables[i].cols[c]), excel);
     }
-    if (s->provenance) rr_buf_add(&head, ",_rule,_line,_offset", 20);
-    rr_buf_add(&head, excel ? "\r\n" : "\n", excel ? 2 : 1);
-    size_t w = head.s ? fwrite(head.s, 1, head.len, f->f) : 0;
-    int ok = head.s && w == head.len;
+    if (s->provenance) bad |= rr_buf_add(&head, ",_rule,_line,_offset", 20);
+    bad |= rr_buf_add(&head, excel ? "\r\n" : "\n", excel ? 2 : 1);
+    int ok = !bad && fwrite(head.s, 1, head.len, f->f) == head.len;
     rr_buf_free(&head);
     if (!ok) return -1;
   }

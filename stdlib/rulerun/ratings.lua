@@ -155,12 +155,11 @@ local function sub_utf8(s, a, z)
   return (priv.window(s, a, z))
 end
 
--- The first character start at or after byte p of s (a string or a document).
+-- The first character start at or after byte p of s (a string or a document):
+-- the window from p starts there (one C call).
 local function char_start(s, p)
-  local t = s:sub(p, p + 3)
-  local i = 1
-  while i <= #t and t:byte(i) & 0xC0 == 0x80 do i = i + 1 end
-  return p + i - 1
+  local _, offset = priv.window(s, p, p + 3)
+  return offset + 1
 end
 
 local WINDOW = 16000  -- bytes read after an anchor
@@ -324,6 +323,8 @@ end
 -- the string.
 local CHUNK = 8192
 local function anchor_finder(s)
+  -- a document is valid UTF-8 already: searched in place, no chunks
+  if type(s) ~= "string" then return function(pos) return RATING_BLOCK:find(s, pos) end end
   local chunk, c0, last
   return function(pos)
     while true do

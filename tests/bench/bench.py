@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The rulerun benchmark: rulerun side by side with the Python peer, ripgrep and cat.
 
-usage: tests/bench/bench.py [--files N] [--runs R] [--big MB] [--corpus DIR] [--rulerun PATH]
+usage: tests/bench/bench.py [--files N] [--runs R] [--big MB] [--oneline MB] [--corpus DIR] [--rulerun PATH]
 
 Builds the corpus with ../shared/bench/gen_corpus.py (40,000 files, ~420 MB by
 default; --files N for a quick run) under build/bench/ (kept between runs),
@@ -9,9 +9,14 @@ warms the page cache, runs every line R times (default 3) and prints the
 median wall time, MB/s, peak RSS, and each line's ratio to the Python peer
 (how many times faster) and to ripgrep (how many times slower).  It then
 checks that rulerun's output is byte-identical at -j1 and on all cores, runs
-one big report (--big MB, default 200: corpus files concatenated) and checks
-the targets of issue 4.  Exit status 1 if outputs differ, 0 otherwise
-(a missed target is reported, not an error: the figures are the result).
+one big report (--big MB, default 200: corpus files concatenated) and one
+report without line breaks (--oneline MB, default 30: the same with every
+line break taken out), prints the ratios issue 15 names (weekly.lua and
+research.lua against the do-nothing rule, all cores against one, the peer
+against weekly.lua) and checks the targets of issues 4 and 15.  research.lua
+runs over ../shared/real/stripped (skipped when absent).  Exit status 1 if
+outputs differ, 0 otherwise (a missed target is reported, not an error: the
+figures are the result).
 """
 import argparse, filecmp, os, shutil, statistics, subprocess, sys, time
 
@@ -67,8 +72,9 @@ def warm(d):
                     pass
 
 
-def build_big(corpus, path, mb):
-    """One report of about mb MB: the corpus files concatenated, in path order."""
+def build_big(corpus, path, mb, one_line=False):
+    """One report of about mb MB: the corpus files concatenated, in path order
+    (one_line: with every line break taken out)."""
     want = mb * 1000 * 1000
     if os.path.exists(path) and os.path.getsize(path) >= want:
         return
@@ -78,11 +84,26 @@ def build_big(corpus, path, mb):
         while n < want:
             for f in files:
                 data = open(f, "rb").read()
+                if one_line:
+                    data = data.replace(b"\r", b"").replace(b"\n", b"")
                 out.write(data)
                 n += len(data)
                 if n >= want:
                     break
     os.replace(path + ".tmp", path)
+
+
+def run_big(work, corpus, name, mb, one_line, cmd, runs, peakrss):
+    """Builds (once) and runs cmd + [the big report]: (MB, median s, peak RSS MB)."""
+    d = os.path.join(work, f"{name}-{mb}")
+    os.makedirs(d, exist_ok=True)
+    path = os.path.join(d, name + ".txt")
+    build_big(corpus, path, mb, one_line)
+    warm(d)
+    size = os.path.getsize(path) / 1e6
+    print(f"bench: one {size:.0f} MB report{' without line breaks' if one_line else ''} ...", file=sys.stderr)
+    w, rss = measure(cmd(path), runs, peakrss)
+    return size, w, rss
 
 
 def same_outputs(a, b):
@@ -97,6 +118,7 @@ def main():
     ap.add_argument("--files", type=int, default=40000)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--big", type=int, default=200, help="MB of the single big report (0: skip)")
+    ap.add_argument("--oneline", type=int, default=30, help="MB of the report without line breaks (0: skip)")
     ap.add_argument("--corpus", help="corpus folder (default build/bench/corpus-N)")
     ap.add_argument("--rulerun", default=os.path.join(ROOT, "build", "rulerun"))
     args = ap.parse_args()
@@ -130,6 +152,14 @@ def main():
         ("rg -j1 -c", [rg, "-j1", "-c", "--no-ignore", RG_PATTERN, corpus]),   # build/ is git-ignored
         ("cat > /dev/null", ["sh", "-c", 'find "$1" -type f -exec cat {} + >/dev/null', "sh", corpus]),
     ]
+    stripped = os.path.join(SHARED, "real", "stripped")
+    research = os.path.join(ROOT, "rules", "research.lua")
+    if os.path.isdir(stripped):
+        warm(stripped)
+        lines += [
+            ("research.lua, real/stripped", rulerun + ["-j1", research, stripped, "-o", out("research")]),
+            ("do-nothing rule, real/stripped", rulerun + ["-j1", nothing, stripped, "-o", out("nothing-r")]),
+        ]
     res = {}
     for name, cmd in lines:
         print(f"bench: {name} ...", file=sys.stderr)
@@ -139,28 +169,42 @@ def main():
     print(f"\ncorpus: {args.files} files, {mb:.1f} MB, {cores} cores; median of {args.runs} runs, warm cache\n")
     print(f"| {'what':32} | {'wall s':>8} | {'MB/s':>8} | {'peak RSS MB':>11} | {'× faster than peer':>18} | {'× rg time':>9} |")
     print(f"|{'-' * 34}|{'-' * 10}:|{'-' * 10}:|{'-' * 13}:|{'-' * 20}:|{'-' * 11}:|")
-    for name, _ in lines:
+    for name, _ in lines[:7]:
         w, rss = res[name]
         print(f"| {name:32} | {w:8.3f} | {mb / w:8.1f} | {rss:11.1f} | {peer1 / w:18.1f} | {w / rgt:9.2f} |")
+    if len(lines) > 7:
+        smb = corpus_bytes(stripped) / 1e6
+        print(f"\nreal/stripped ({smb:.1f} MB), -j1:")
+        for name, _ in lines[7:]:
+            w, rss = res[name]
+            print(f"  {name:32} {w:8.3f} s {smb / w:8.1f} MB/s  peak RSS {rss:.1f} MB")
 
     identical = same_outputs(out("j1"), out("jn"))
     print(f"\noutput -j1 vs -j{cores}: {'byte-identical' if identical else 'DIFFERENT'}")
 
-    big = None
+    big = oneline = None
+    weekly_on = lambda name: (lambda path: rulerun + ["-j1", weekly, path, "-o", out(name)])
     if args.big:
-        bigdir = os.path.join(work, f"big-{args.big}")
-        os.makedirs(bigdir, exist_ok=True)
-        bigfile = os.path.join(bigdir, "big.txt")
-        build_big(corpus, bigfile, args.big)
-        warm(bigdir)
-        bsize = os.path.getsize(bigfile) / 1e6
-        print(f"bench: one {bsize:.0f} MB report ...", file=sys.stderr)
-        w, rss = measure(rulerun + ["-j1", weekly, bigfile, "-o", out("big")], args.runs, peakrss)
-        big = (bsize, w, rss)
+        big = run_big(work, corpus, "big", args.big, False, weekly_on("big"), args.runs, peakrss)
+        bsize, w, rss = big
         print(f"one report of {bsize:.1f} MB, -j1 weekly.lua: {w:.3f} s, {bsize / w:.1f} MB/s, peak RSS {rss:.1f} MB")
+    if args.oneline:
+        oneline = run_big(work, corpus, "oneline", args.oneline, True, weekly_on("oneline"), args.runs, peakrss)
+        osize, w, rss = oneline
+        print(f"one report of {osize:.1f} MB without line breaks, -j1 weekly.lua: {w:.3f} s, "
+              f"{osize / w:.1f} MB/s, peak RSS {rss:.1f} MB ({rss / osize:.2f}x its size)")
 
     j1, jn, none = (res["rulerun -j1 weekly.lua"], res[f"rulerun -j{cores} weekly.lua"],
                     res["rulerun -j1 do-nothing rule"])
+    research_ratio = None
+    if "research.lua, real/stripped" in res:
+        research_ratio = res["research.lua, real/stripped"][0] / res["do-nothing rule, real/stripped"][0]
+    print("\nratios (issue 15, medians of this run):")
+    print(f"  weekly.lua -j1 / do-nothing rule: {j1[0] / none[0]:.2f}x")
+    if research_ratio:
+        print(f"  research.lua / do-nothing rule over real/stripped: {research_ratio:.2f}x")
+    print(f"  -j{cores} / -j1 (speed-up): {j1[0] / jn[0]:.2f}x")
+    print(f"  python peer (1 process) / weekly.lua -j1: {peer1 / j1[0]:.2f}x")
     targets = [
         ("weekly -j1 >= 50x the peer (1 process)", peer1 / j1[0] >= 50, f"{peer1 / j1[0]:.1f}x"),
         ("do-nothing <= 2x rg -j1", none[0] / rgt <= 2, f"{none[0] / rgt:.2f}x"),
@@ -175,6 +219,13 @@ def main():
         targets.append((f"big report RSS <= 2.5 x size + 64 MB ({limit:.0f} MB)", rss <= limit, f"{rss:.1f} MB"))
         ratio = (bsize / w) / (mb / j1[0])
         targets.append(("big report speed within 20% of many files", ratio >= 0.8, f"{ratio:.2f} of the MB/s"))
+    targets.append(("weekly -j1 <= 4x the do-nothing rule (issue 15)", j1[0] / none[0] <= 4, f"{j1[0] / none[0]:.2f}x"))
+    if research_ratio:
+        targets.append(("research.lua <= 5x the do-nothing rule on real/stripped", research_ratio <= 5,
+                        f"{research_ratio:.2f}x"))
+    if oneline:
+        osize, w, rss = oneline
+        targets.append((f"one-line report peak RSS <= 3x its size ({3 * osize:.0f} MB)", rss <= 3 * osize, f"{rss:.1f} MB"))
     print("\ntargets:")
     for what, ok, fig in targets:
         print(f"  {'met   ' if ok else 'MISSED'} {what}: {fig}")
