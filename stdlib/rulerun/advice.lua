@@ -27,7 +27,8 @@ local LEGAL = re.compile([[本报告|免责|仅供|不构成|投资者(?:应|据
 -- a table-of-contents entry: dot leaders, or the heading and a page number only
 local TOC = re.compile([[(?:\.{4,}|…{2,}|·{4,})\s*\d*|^\s*\d{1,3}\s*$]])
 local LIST_END = re.compile([[。]])
-local ITEM_SEP = re.compile([[\s*[;；]\s*|(?<=[^\s•])\s*•\s*]])   -- ; or a bullet
+-- ; or a bullet (the lookahead only spares the search a try at each character)
+local ITEM_SEP = re.compile([[(?=[\s;；•])(?:\s*[;；]\s*|(?<=[^\s•])\s*•\s*)]])
 local ENUM_SEP = re.compile([[\s*、\s*]])
 local COMMA_SEP = re.compile([[\s*[,，]\s*]])
 -- how a risk ends when it is a phrase of its own ("…不及预期", "…风险", "…加剧")
@@ -150,6 +151,11 @@ end
 -- like a risk.
 local SHARED = re.compile("等" .. HANC)
 local function enum_split(s)
+  if not holds(s, ENUMS) then                 -- one part (what the loop below keeps)
+    local c = clean_item(s)
+    if c == "" then return {} end
+    return enum_ok({ c }) and { c } or { s }
+  end
   local parts = cut(s, ENUM_SEP, ENUMS)
   if not enum_ok(parts) then return { s } end
   local out = {}
