@@ -27,7 +27,8 @@ local LEGAL = re.compile([[本报告|免责|仅供|不构成|投资者(?:应|据
 -- a table-of-contents entry: dot leaders, or the heading and a page number only
 local TOC = re.compile([[(?:\.{4,}|…{2,}|·{4,})\s*\d*|^\s*\d{1,3}\s*$]])
 local LIST_END = re.compile([[。]])
-local ITEM_SEP = re.compile([[\s*[;；]\s*|(?<=[^\s•])\s*•\s*]])   -- ; or a bullet
+-- ; or a bullet (the lookahead only spares the search a try at each character)
+local ITEM_SEP = re.compile([[(?=[\s;；•])(?:\s*[;；]\s*|(?<=[^\s•])\s*•\s*)]])
 local ENUM_SEP = re.compile([[\s*、\s*]])
 local COMMA_SEP = re.compile([[\s*[,，]\s*]])
 -- how a risk ends when it is a phrase of its own ("…不及预期", "…风险", "…加剧")
@@ -35,7 +36,8 @@ local RISK_WORDS = [[预期|风险|加剧|下降|下滑|下行|波动|变化|变
   [[上涨|上升|摩擦|冲击|收紧|恶化|减少|萎缩|不利|超预期|不确定性|趋严|流失|短缺|紧缺|失效|]] ..
   [[反复|加大|升级|落地|减弱|不畅|受阻|降价|涨价|下跌|不达预期|不如预期|问题|事件|激烈|压力|]] ..
   [[冲突|纠纷|影响|逆转|降级|因素|威胁|瓶颈|等]]
-local RISK_END = re.compile("(?:" .. RISK_WORDS .. ")$")
+-- ($ first: a search fails at once where it is not at the end)
+local RISK_END = re.compile("$(?<=" .. RISK_WORDS .. ")")
 -- words that go on with the same risk after a comma ("疫情发展超预期，导致需求不及预期",
 -- "疫情持续，影响需求")
 local CONNECTIVE = re.compile([[^(?:导致|从而|进而|以及|使得|使|致使|造成|引起|并且|并导致|而且|因此|因而|由于|]] ..
@@ -52,8 +54,10 @@ local LIST_STOP = re.compile(STOP_WORDS)
 -- number (第4页, -14-), a "|" or a "#title#" tag, a table of contents, the
 -- next block's heading or table (一、, 重点标的, 代码 …), a cover's rating,
 -- digits glued after a risk's end ("…管理风险23代码名称") or a run of chart digits
+-- (the digit is looked for before the risk's end behind it: the lookbehind
+-- of all RISK_WORDS at every character cost most of the search)
 local HEADER = [[(?:研究|分析|专题|深度)报告|(?:行业|专题|公司|深度|策略|证券)研究|研究所|研究中心]]
-local JUNK = re.compile(STOP_WORDS .. "|" .. HEADER .. [[|[#|]|\d{5,}|(?<=]] .. RISK_WORDS .. [[)\d|]] ..
+local JUNK = re.compile(STOP_WORDS .. "|" .. HEADER .. [[|[#|]|\d{5,}|(?=\d)(?<=]] .. RISK_WORDS .. [[)\d|]] ..
   [[\d{0,3}[一二三四五六七八九十]{1,2}、|目录|第\s*\d+\s*页|-\s*\d+\s*-|\d+\s*of\s*\d+|请阅读|请参阅|]] ..
   [[风险提示|投资建议|投资要点|建议关注|重点推荐|重点(?:标的|公司)|推荐股票|盈利预测|代码|收盘价|EPS|]] ..
   [[(?:买入|增持|推荐|中性)\s*\((?:维持|首次)|作者]])
@@ -72,8 +76,16 @@ local MAX_RISK = 200          -- characters; a longer "item" is prose, not a lis
 -- section that explains each risk at length), not an item of a list
 local PROSE = re.compile([[(?:,[^,]*){3}|•]])
 
+-- a lead byte of a character of U+4000-9FFF (CJK ideographs): no space,
+-- bullet, number or punctuation
+local function ideograph(b) return b and b >= 0xE4 and b <= 0xE9 end
+
 local function clean_item(s)
-  s = re.gsub(s, [[\*\*|__]], "")
+  local markup = s:find("**", 1, true) or s:find("__", 1, true)
+  -- an ideograph at both ends and no markup: nothing to clean (a regex's
+  -- call costs far more than these checks)
+  if not markup and ideograph(s:byte(1)) and ideograph(s:byte(-3)) then return s end
+  if markup then s = re.gsub(s, [[\*\*|__]], "") end
   s = NUMBERING:gsub(BULLETS:gsub(M.trim(s), ""), "")
   return M.trim((ENDS:gsub(s, "")))
 end
@@ -87,16 +99,27 @@ local function enum_ok(parts)
   local whole, long = 0, true
   for _, p in ipairs(parts) do
     local risk = RISK_END:test(p)
-    if len(p) < 4 and not risk then return false end
+    if not risk and len(p) < 4 then return false end
     if risk then whole = whole + 1 elseif len(p) < 5 then long = false end
   end
   return long or 2 * whole > #parts
 end
 
--- parts of s cut at sep, without empty ones
-local function cut(s, sep)
+-- whether s holds one of the strings marks
+local function holds(s, marks)
+  for _, m in ipairs(marks) do
+    if s:find(m, 1, true) then return true end
+  end
+  return false
+end
+-- the characters one of which each match of COMMA_SEP, ENUM_SEP holds
+local COMMAS, ENUMS = { ",", "，" }, { "、" }
+
+-- parts of s cut at sep (which matches only where s holds one of marks),
+-- without empty ones
+local function cut(s, sep, marks)
   local out = {}
-  for _, p in ipairs(sep:split(s)) do
+  for _, p in ipairs(holds(s, marks) and sep:split(s) or { s }) do
     p = clean_item(p)
     if p ~= "" then out[#out + 1] = p end
   end
@@ -128,11 +151,16 @@ end
 -- like a risk.
 local SHARED = re.compile("等" .. HANC)
 local function enum_split(s)
-  local parts = cut(s, ENUM_SEP)
+  if not holds(s, ENUMS) then                 -- one part (what the loop below keeps)
+    local c = clean_item(s)
+    if c == "" then return {} end
+    return enum_ok({ c }) and { c } or { s }
+  end
+  local parts = cut(s, ENUM_SEP, ENUMS)
   if not enum_ok(parts) then return { s } end
   local out = {}
   for _, p in ipairs(parts) do
-    if SHARED:test(p) then
+    if p:find("等", 1, true) and SHARED:test(p) then
       local k = #out
       while k >= 1 and not RISK_END:test(out[k]) do k = k - 1 end
       if k < #out then
@@ -150,17 +178,19 @@ end
 -- 若…"); a group label before a colon ("器械板块:A风险,B风险") gives the
 -- risks after it; else the part cut at commas and 、 that separate whole risks.
 local function whole_risks(p, out)
-  local head, rest = HEAD_COLON:match(p)
+  local head, rest = nil, nil
+  if p:find(":", 1, true) then head, rest = HEAD_COLON:match(p) end
   if head then
     head, rest = clean_item(head), clean_item(rest)
-    local first = cut(rest, COMMA_SEP)[1] or ""
+    local first = cut(rest, COMMA_SEP, COMMAS)[1] or ""
     if RISK_END:test(head) or not RISK_END:test(first) or CONNECTIVE:test(first) then
       out[#out + 1] = head
       return
     end
     p = rest                          -- a label: its risks follow
   end
-  local commas = cut(p, COMMA_SEP)
+  -- (without a comma, commas_split has one part at most: no need to clean it)
+  local commas = holds(p, COMMAS) and cut(p, COMMA_SEP, COMMAS) or {}
   for _, q in ipairs(commas_split(commas) and commas or { p }) do
     for _, r in ipairs(enum_split(q)) do out[#out + 1] = r end
   end
@@ -226,10 +256,10 @@ function M.risk_items(text)
     whole_risks(p, items)
     if glued and #items > 0 then items[#items] = glued(items[#items]) end
     for _, item in ipairs(items) do
-      if len(item) > MAX_RISK or LEGAL:test(item) or TOC:test(item) or PROSE:test(item) then
+      if (#item > MAX_RISK and len(item) > MAX_RISK) or LEGAL:test(item) or TOC:test(item) or PROSE:test(item) then
         return {}
       end
-      if HAN:test(item) then out[#out + 1] = item end    -- "2017" is a chart's year, no risk
+      if ideograph(item:byte(1)) or HAN:test(item) then out[#out + 1] = item end    -- "2017" is a chart's year, no risk
     end
     if glued then break end
   end
