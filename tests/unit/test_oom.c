@@ -177,7 +177,12 @@ static int session(void) {
     rc = rr_engine_run(e, paths, 1);
     char csv[1024], path[400];
     snprintf(path, sizeof path, "%s/names.csv", out_dir);
-    if (rc == RR_OK) bad |= read_all(path, csv, sizeof csv) != 0 || strcmp(csv, want_file) != 0;
+    if (rc == RR_OK) {
+      int was = armed;         /* the test's own reading back must not be the allocation that fails */
+      armed = 0;
+      bad |= read_all(path, csv, sizeof csv) != 0 || strcmp(csv, want_file) != 0;
+      armed = was;
+    }
     else bad |= !rr_engine_error(e)[0];
   }
   rr_engine_free(e);
