@@ -487,8 +487,7 @@ int rr_lua_print(lua_State *L) {
   return 0;
 }
 
-/* core.tables() -> { {name=, columns={...}}, ... } in declaration order */
-static int core_tables(lua_State *L) {
+void rr_push_tables(lua_State *L) {
   rr_luactx *ctx = rr_luactx_get(L);
   lua_createtable(L, ctx->ntables, 0);
   for (int i = 0; i < ctx->ntables; i++) {
@@ -503,6 +502,11 @@ static int core_tables(lua_State *L) {
     lua_setfield(L, -2, "columns");
     lua_rawseti(L, -2, i + 1);
   }
+}
+
+/* core.tables() -> { {name=, columns={...}}, ... } in declaration order */
+static int core_tables(lua_State *L) {
+  rr_push_tables(L);
   return 1;
 }
 

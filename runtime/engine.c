@@ -1317,20 +1317,7 @@ static void push_explain_data(rr_engine *e, lua_State *L, const char *path, cons
   lua_getfield(L, -1, "rows");
   lua_setfield(L, -3, "rows");
   lua_pop(L, 1);
-  rr_luactx *ctx = rr_luactx_get(L);
-  lua_createtable(L, ctx->ntables, 0);
-  for (int i = 0; i < ctx->ntables; i++) {
-    lua_createtable(L, 0, 2);
-    lua_pushstring(L, ctx->tables[i].name);
-    lua_setfield(L, -2, "name");
-    lua_createtable(L, ctx->tables[i].ncols, 0);
-    for (int c = 0; c < ctx->tables[i].ncols; c++) {
-      lua_pushstring(L, ctx->tables[i].cols[c]);
-      lua_rawseti(L, -2, c + 1);
-    }
-    lua_setfield(L, -2, "columns");
-    lua_rawseti(L, -2, i + 1);
-  }
+  rr_push_tables(L);
   lua_setfield(L, -2, "tables");
   lua_getfield(L, LUA_REGISTRYINDEX, "rulerun.rules");
   size_t n = lua_rawlen(L, -1);

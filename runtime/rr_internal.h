@@ -241,6 +241,8 @@ double rr_now(void);
 /* The state's context (created on first use).  The C modules need a state
  * made by rr_lua_newstate (its extra space holds the context's address). */
 rr_luactx *rr_luactx_get(lua_State *L);
+/* Pushes { {name=, columns={...}}, ... }: the declared tables, in declaration order. */
+void rr_push_tables(lua_State *L);
 void rr_batch_init(rr_batch *b, size_t ntables);
 /* Remembers the end of every table; rollback drops what was added since. */
 void rr_batch_mark(rr_batch *b);

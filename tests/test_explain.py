@@ -5,16 +5,9 @@
 usage: test_explain.py RULERUN SOURCE_DIR"""
 import csv, html.parser, os, shutil, subprocess, sys, tempfile
 
+from clitest import check, finish
+
 RULERUN, SRC = sys.argv[1], sys.argv[2]
-failures = count = 0
-
-
-def check(cond, what, detail=""):
-    global failures, count
-    count += 1
-    if not cond:
-        failures += 1
-        print(f"FAIL {what}\n    {str(detail)[:2000]}")
 
 
 def run(*args):
@@ -148,6 +141,5 @@ else:
     if keep and size:
         shutil.copy(png, keep)
 
-print(f"{count - failures} passed, {failures} failed")
 shutil.rmtree(tmp, ignore_errors=True)
-sys.exit(1 if failures else 0)
+finish()

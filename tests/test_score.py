@@ -21,15 +21,10 @@ librulerun (score_dirs) and by csvscore, with every figure printed in full.
 Skipped (exit 77) when ../shared is not there."""
 import csv, io, os, random, re, subprocess, sys, tempfile
 
+import clitest
+from clitest import check
+
 LINE = re.compile(r"^(\S+): P=(\S+) R=(\S+) F1=(\S+) expected=(\d+) actual=(\d+)(?: (ok|FAIL))?$")
-failures = 0
-
-
-def check(cond, what, detail=""):
-    global failures
-    if not cond:
-        failures += 1
-        print(f"FAIL {what}\n    {detail}")
 
 
 def figures(text):
@@ -322,8 +317,7 @@ def main():
         run_cases(sys.argv[2], sys.argv[3])
     else:
         run_shared(*sys.argv[2:6])
-    print("FAILED" if failures else "ok")
-    sys.exit(1 if failures else 0)
+    clitest.finish()
 
 
 main()
