@@ -131,6 +131,31 @@ rr_luactx *rr_luactx_get(lua_State *L) {
   return ctx;
 }
 
+void *rr_testudata(lua_State *L, int idx, const char *tname) {
+  void *p = lua_touserdata(L, idx);
+  if (!p || !lua_getmetatable(L, idx)) return NULL;
+  const void *mt = lua_topointer(L, -1);
+  lua_pop(L, 1);
+  rr_luactx *ctx = rr_luactx_get(L);
+  size_t n = sizeof ctx->mt_seen / sizeof ctx->mt_seen[0], i = 0;
+  for (; i < n && ctx->mt_seen[i].tname; i++)
+    if (ctx->mt_seen[i].tname == tname) return mt == ctx->mt_seen[i].mt ? p : NULL;
+  luaL_getmetatable(L, tname);
+  const void *want = lua_topointer(L, -1);
+  lua_pop(L, 1);
+  if (i < n && want) {     /* the registry keeps the metatable: its address stays */
+    ctx->mt_seen[i].tname = tname;
+    ctx->mt_seen[i].mt = want;
+  }
+  return want && mt == want ? p : NULL;
+}
+
+void *rr_checkudata(lua_State *L, int idx, const char *tname) {
+  void *p = rr_testudata(L, idx, tname);
+  if (!p) luaL_typeerror(L, idx, tname);
+  return p;
+}
+
 static void push_registry_table(lua_State *L, const char *name) {
   if (lua_getfield(L, LUA_REGISTRYINDEX, name) != LUA_TTABLE) {
     lua_pop(L, 1);

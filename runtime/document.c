@@ -13,7 +13,7 @@ typedef struct doc_ud {
 } doc_ud;
 
 rr_document *rr_document_check(lua_State *L, int idx) {
-  doc_ud *u = luaL_checkudata(L, idx, RR_DOCUMENT);
+  doc_ud *u = rr_checkudata(L, idx, RR_DOCUMENT);
   if (!u->doc) luaL_error(L, "document used after its rules finished");
   return u->doc;
 }
@@ -43,7 +43,7 @@ void rr_document_push(lua_State *L, rr_document *doc) {
 }
 
 void rr_document_detach(lua_State *L, int idx) {
-  doc_ud *u = luaL_checkudata(L, idx, RR_DOCUMENT);
+  doc_ud *u = rr_checkudata(L, idx, RR_DOCUMENT);
   free_owned(u);
   u->doc = NULL;
   lua_pushnil(L);
@@ -300,7 +300,7 @@ static int doc_len(lua_State *L) {
 }
 
 static int doc_tostring(lua_State *L) {
-  doc_ud *u = luaL_checkudata(L, 1, RR_DOCUMENT);
+  doc_ud *u = rr_checkudata(L, 1, RR_DOCUMENT);
   lua_pushfstring(L, "document (%s)", u->doc ? u->doc->path : "finished");
   return 1;
 }

@@ -329,7 +329,7 @@ void rr_regex_take_stats(lua_State *L, rr_regex_stat_fn fn, void *ud) {
     if (lua_getfield(L, LUA_REGISTRYINDEX, caches[c]) == LUA_TTABLE) {
       lua_pushnil(L);
       while (lua_next(L, -2)) {
-        rr_regex *re = luaL_testudata(L, -1, RR_REGEX);
+        rr_regex *re = rr_testudata(L, -1, RR_REGEX);
         if (re && re->timed && re->calls > 0 && lua_type(L, -2) == LUA_TSTRING) {
           const char *key = lua_tostring(L, -2), *slash = c ? strchr(key, '/') : NULL;
           if (slash) lua_pushfstring(L, "(?%s)%s", lua_pushlstring(L, key, (size_t)(slash - key)), slash + 1);
@@ -409,7 +409,7 @@ static size_t check_init(lua_State *L, int idx, size_t len) {
 /* The regex for argument idx: a compiled regex, or a pattern (flags at fidx),
  * which is then compiled or taken from the cache and pushed. */
 static rr_regex *check_regex(lua_State *L, int idx, int fidx) {
-  rr_regex *re = luaL_testudata(L, idx, RR_REGEX);
+  rr_regex *re = rr_testudata(L, idx, RR_REGEX);
   if (re) return re;
   luaL_checktype(L, idx, LUA_TSTRING);
   const char *flags = luaL_optstring(L, fidx, NULL);
@@ -615,7 +615,7 @@ static int re_match(lua_State *L) { return re_match_impl(L, check_regex(L, 2, 4)
 static int re_test(lua_State *L) { return re_test_impl(L, check_regex(L, 2, 4)); }
 static int re_gmatch(lua_State *L) {
   check_regex(L, 2, 4);
-  if (!luaL_testudata(L, 2, RR_REGEX)) lua_replace(L, 2);   /* the iterator keeps the regex */
+  if (!rr_testudata(L, 2, RR_REGEX)) lua_replace(L, 2);   /* the iterator keeps the regex */
   return re_gmatch_impl(L, 2);
 }
 static int re_gsub(lua_State *L) { return re_gsub_impl(L, check_regex(L, 2, 5)); }
@@ -623,7 +623,7 @@ static int re_split(lua_State *L) { return re_split_impl(L, check_regex(L, 2, 4)
 
 /* Methods on a compiled regex: re:find(subject, init) ... */
 static rr_regex *self(lua_State *L) {
-  rr_regex *re = luaL_checkudata(L, 1, RR_REGEX);
+  rr_regex *re = rr_checkudata(L, 1, RR_REGEX);
   lua_rotate(L, 1, -1);                    /* (re, subject, ...) -> (subject, ..., re) */
   lua_insert(L, 2);                        /* -> (subject, re, ...) */
   return re;
@@ -655,7 +655,7 @@ static int re_escape(lua_State *L) {
 }
 
 static int regex_tostring(lua_State *L) {
-  luaL_checkudata(L, 1, RR_REGEX);
+  rr_checkudata(L, 1, RR_REGEX);
   lua_pushfstring(L, "regex (%p)", lua_topointer(L, 1));
   return 1;
 }

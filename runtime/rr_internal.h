@@ -215,6 +215,7 @@ typedef struct rr_luactx {
                                after the first: the rule file's top level runs in each) */
   int excel;
   rr_profile prof;
+  struct { const char *tname; const void *mt; } mt_seen[4];   /* rr_testudata's cache */
 } rr_luactx;
 
 /* --profile over a run (profile.c): the figures of the workers' states summed. */
@@ -241,6 +242,11 @@ double rr_now(void);
 /* The state's context (created on first use).  The C modules need a state
  * made by rr_lua_newstate (its extra space holds the context's address). */
 rr_luactx *rr_luactx_get(lua_State *L);
+/* luaL_testudata and luaL_checkudata without a registry lookup by name per
+ * call: the metatable's address is remembered per state (the helpers check
+ * a regex or a document on every call; tname: a string constant). */
+void *rr_testudata(lua_State *L, int idx, const char *tname);
+void *rr_checkudata(lua_State *L, int idx, const char *tname);
 /* Pushes { {name=, columns={...}}, ... }: the declared tables, in declaration order. */
 void rr_push_tables(lua_State *L);
 void rr_batch_init(rr_batch *b, size_t ntables);
