@@ -1,4 +1,5 @@
 /* document.c - rulerun.document: a report as rules see it (normalised text, lines, original bytes). */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -407,10 +408,8 @@ static size_t space_at(const unsigned char *s, size_t n) {
           cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000) ? len : 0;
 }
 
-/* document.trim(s) -> s without white space at either end (rr.trim) */
-static int text_trim(lua_State *L) {
-  size_t n;
-  const unsigned char *s = (const unsigned char *)luaL_checklstring(L, 1, &n);
+/* The bounds [*a, *b) of s[0..n) without white space at either end. */
+static void trim_bounds(const unsigned char *s, size_t n, size_t *ap, size_t *bp) {
   size_t a = 0, b = n, k;
   while (a < b && (k = space_at(s + a, b - a))) a += k;
   while (b > a) {                          /* back up over one character at a time */
@@ -419,8 +418,182 @@ static int text_trim(lua_State *L) {
     if ((k = space_at(s + c, b - c)) && c + k == b) b = c;
     else break;
   }
+  *ap = a;
+  *bp = b;
+}
+
+/* document.trim(s) -> s without white space at either end (rr.trim) */
+static int text_trim(lua_State *L) {
+  size_t n, a, b;
+  const unsigned char *s = (const unsigned char *)luaL_checklstring(L, 1, &n);
+  trim_bounds(s, n, &a, &b);
   if (a == 0 && b == n) lua_settop(L, 1);  /* nothing to take off: the same string */
   else lua_pushlstring(L, (const char *)s + a, b - a);
+  return 1;
+}
+
+static int is_alnum(unsigned char c) {
+  return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+/* Adds line s[0..n) trimmed to the joined text (*last: its last byte so far). */
+static void join_add(luaL_Buffer *out, const char *s, size_t n, int *last) {
+  size_t a, b;
+  trim_bounds((const unsigned char *)s, n, &a, &b);
+  if (a == b) return;
+  if (*last >= 0 && is_alnum((unsigned char)*last) && is_alnum((unsigned char)s[a])) luaL_addchar(out, ' ');
+  luaL_addlstring(out, s + a, b - a);
+  *last = (unsigned char)s[b - 1];
+}
+
+/* document.join_lines(lines) -> the lines (a list, or a string cut at \n)
+ * trimmed and joined without a space, except between two ASCII letters or
+ * digits (rr.join_lines: in C because every risk item and title goes
+ * through it). */
+static int text_join_lines(lua_State *L) {
+  luaL_Buffer out;
+  int last = -1;
+  if (lua_type(L, 1) == LUA_TSTRING) {
+    size_t n;
+    const char *s = lua_tolstring(L, 1, &n), *end = s + n;
+    luaL_buffinit(L, &out);
+    for (;;) {
+      const char *nl = memchr(s, '\n', (size_t)(end - s));
+      join_add(&out, s, (size_t)((nl ? nl : end) - s), &last);
+      if (!nl) break;
+      s = nl + 1;
+    }
+  } else {
+    /* the lines go on the stack first: a buffer's box must stay on top, and
+     * a number's string lives only in its stack slot */
+    luaL_checktype(L, 1, LUA_TTABLE);
+    int base = lua_gettop(L) + 1, n = 0;
+    for (lua_Integer i = 1; lua_geti(L, 1, i) != LUA_TNIL; i++, n++) {
+      luaL_checklstring(L, -1, NULL);
+      luaL_checkstack(L, 2, "too many lines");
+    }
+    lua_pop(L, 1);
+    luaL_buffinit(L, &out);
+    for (int k = 0; k < n; k++) {
+      size_t len;
+      const char *line = lua_tolstring(L, base + k, &len);
+      join_add(&out, line, len, &last);
+    }
+  }
+  luaL_pushresult(&out);
+  return 1;
+}
+
+/* Whether s[*i..n) starts with the bytes of lit; skips them if so. */
+static int take(const char *s, size_t n, size_t *i, const char *lit) {
+  size_t k = strlen(lit);
+  if (n - *i < k || memcmp(s + *i, lit, k) != 0) return 0;
+  *i += k;
+  return 1;
+}
+
+static void skip_ascii_space(const char *s, size_t n, size_t *i) {
+  while (*i < n && (s[*i] == ' ' || (s[*i] >= '\t' && s[*i] <= '\r'))) (*i)++;
+}
+
+/* document.number(s) -> rr.number's value of s when s holds only ASCII
+ * besides the signs and units rr.number knows (− – — 亿 万 元), nil when
+ * it is then no number, false when s holds other characters (Unicode
+ * spaces and digits: numbers.lua's pattern decides those).  Numbers are
+ * parsed as that pattern reads them: [sign] [\d,]*\.?\d+ [unit], or an
+ * account's (1,234); the value as Lua's tonumber, scaled, integral floats
+ * as integers (math.tointeger). */
+static int text_number(lua_State *L) {
+  if (lua_type(L, 1) != LUA_TSTRING) {
+    lua_pushnil(L);
+    return 1;
+  }
+  size_t n, i = 0;
+  const char *s = lua_tolstring(L, 1, &n);
+  for (size_t k = 0; k < n; k++) {          /* other characters: the pattern's to read */
+    if (!((unsigned char)s[k] & 0x80)) continue;
+    size_t at = k;
+    if (take(s, n, &at, "\u2212") || take(s, n, &at, "\u2013") || take(s, n, &at, "\u2014") ||
+        take(s, n, &at, "\u4EBF") || take(s, n, &at, "\u4E07") || take(s, n, &at, "\u5143")) {
+      k = at - 1;
+      continue;
+    }
+    lua_pushboolean(L, 0);
+    return 1;
+  }
+  int negative = 0, paren = 0;
+  double scale = 1;
+  skip_ascii_space(s, n, &i);
+  if (i < n && s[i] == '(') {
+    paren = 1;
+    i++;
+  } else if (i < n && (s[i] == '+' || s[i] == '-')) {
+    negative = s[i++] == '-';
+  } else if (take(s, n, &i, "\u2212") || take(s, n, &i, "\u2013") || take(s, n, &i, "\u2014")) {
+    negative = 1;
+  }
+  skip_ascii_space(s, n, &i);
+  char digits[64];
+  size_t nd = 0, ndot = 0;
+  int last_digit = 0;
+  for (; i < n && ((s[i] >= '0' && s[i] <= '9') || s[i] == ',' || s[i] == '.'); i++) {
+    if (s[i] == ',') {
+      if (ndot) break;                       /* no comma after the point */
+      last_digit = 0;
+      continue;
+    }
+    if (s[i] == '.' && ndot++) break;
+    if (nd + 1 >= sizeof digits) {           /* longer than any number printed: the pattern's */
+      lua_pushboolean(L, 0);
+      return 1;
+    }
+    digits[nd++] = s[i];
+    last_digit = s[i] != '.';
+  }
+  if (!last_digit) {
+    lua_pushnil(L);
+    return 1;
+  }
+  skip_ascii_space(s, n, &i);
+  if (paren) {
+    if (i >= n || s[i] != ')') {
+      lua_pushnil(L);
+      return 1;
+    }
+    i++;
+    negative = 1;
+  } else if (take(s, n, &i, "\u4EBF")) {
+    take(s, n, &i, "\u5143");
+    scale = 1e8;
+  } else if (take(s, n, &i, "\u4E07")) {
+    take(s, n, &i, "\u5143");
+    scale = 1e4;
+  } else if (!take(s, n, &i, "%") && !take(s, n, &i, "pct") && !take(s, n, &i, "bps")) {
+    take(s, n, &i, "bp");
+  }
+  skip_ascii_space(s, n, &i);
+  if (i != n) {
+    lua_pushnil(L);
+    return 1;
+  }
+  digits[nd] = '\0';
+  if (lua_stringtonumber(L, digits) == 0) {
+    lua_pushnil(L);
+    return 1;
+  }
+  if (negative) lua_arith(L, LUA_OPUNM);
+  if (scale != 1) {
+    lua_pushnumber(L, scale);
+    lua_arith(L, LUA_OPMUL);
+  }
+  if (!lua_isinteger(L, -1)) {               /* math.tointeger */
+    lua_Number f = lua_tonumber(L, -1);
+    lua_Integer v;
+    if (f == floor(f) && lua_numbertointeger(f, &v)) {
+      lua_pop(L, 1);
+      lua_pushinteger(L, v);
+    }
+  }
   return 1;
 }
 
@@ -495,5 +668,9 @@ int luaopen_rulerun_document(lua_State *L) {
   lua_setfield(L, -2, "trim");
   lua_pushcfunction(L, text_window);
   lua_setfield(L, -2, "window");
+  lua_pushcfunction(L, text_number);
+  lua_setfield(L, -2, "number");
+  lua_pushcfunction(L, text_join_lines);
+  lua_setfield(L, -2, "join_lines");
   return 1;
 }

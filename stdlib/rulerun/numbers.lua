@@ -1,6 +1,7 @@
 -- rulerun/numbers.lua - numbers as reports print them: rr.number,
 -- rr.cn_number.  A topic module (stdlib/rulerun/init.lua).
 local re = require "rulerun.re"
+local document = require "rulerun.document"
 
 return function(M)
 
@@ -11,8 +12,12 @@ local SCALE = { ["亿"] = 1e8, ["亿元"] = 1e8, ["万"] = 1e4, ["万元"] = 1e4
 -- A number as reports print it: "1,689" -> 1689, "-5.33%" -> -5.33 (percent
 -- points), "−3", "–3" and "—3" -> -3, "5.2亿" -> 520000000, "3万元" -> 30000,
 -- "(1,234)" -> -1234 (accounts), "+12pct" -> 12.  nil if s is not one.
+-- (document.number reads the common case, ASCII, in C; false: s holds
+-- characters the pattern below must read, Unicode spaces or digits)
+local ascii_number = document.number
 function M.number(s)
-  if type(s) ~= "string" then return nil end
+  local fast = ascii_number(s)
+  if fast ~= false then return fast end
   local sign, digits, unit = NUMBER:match(s)
   if not digits then
     digits = PAREN_NEGATIVE:match(s)
@@ -20,6 +25,7 @@ function M.number(s)
     sign = "-"
   end
   local v = tonumber((digits:gsub(",", "")))
+  if not v then return nil end            -- digits of another script (\d takes them)
   if sign ~= "" and sign ~= "+" then v = -v end
   if unit and SCALE[unit] then v = v * SCALE[unit] end
   return math.tointeger(v) or v

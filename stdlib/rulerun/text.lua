@@ -45,18 +45,8 @@ function M.split_names(s)
 end
 
 -- Joins wrapped lines back: no space between them, except between two ASCII
--- letters or digits ("Scaling" + "Law" -> "Scaling Law").  lines: a list or a string.
-function M.join_lines(lines)
-  if type(lines) == "string" then lines = re.split(lines, "\n") end
-  local out = ""
-  for _, l in ipairs(lines) do
-    l = M.trim(l)
-    if l ~= "" then
-      if re.test(out, "[A-Za-z0-9]$") and re.test(l, "^[A-Za-z0-9]") then out = out .. " " end
-      out = out .. l
-    end
-  end
-  return out
-end
+-- letters or digits ("Scaling" + "Law" -> "Scaling Law").  lines: a list or a
+-- string (cut at \n); each line trimmed, empty ones dropped.  (In C.)
+M.join_lines = document.join_lines
 
 end
