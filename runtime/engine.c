@@ -756,12 +756,15 @@ typedef struct run {
   _Atomic int count_done, count_stop;
   pthread_t counter;
   int counting;
+  int load_failed;        /* a worker's state did not load: the others stop (set under mu) */
 } run;
 
 typedef struct worker {
   run *run;
   lua_State *L;
   pthread_t th;
+  int status;             /* of loading L, for a worker that loads its own */
+  char err[4096];       /* as the engine's */
 } worker;
 
 /* "1 file", "3 files" */
@@ -1119,8 +1122,8 @@ static void *work(void *arg) {
     while (ru->next < ru->total && ru->next >= ru->written + ru->window) pthread_cond_wait(&ru->cv, &ru->mu);
     size_t idx = ru->next;
     rr_input in;
-    doc_result *r = ru->nomem ? NULL : calloc(1, sizeof *r);
-    if (!r) ru->nomem = 1;      /* the run ends here, and fails: no output is changed */
+    doc_result *r = ru->nomem || ru->load_failed ? NULL : calloc(1, sizeof *r);
+    if (!r && !ru->load_failed) ru->nomem = 1;   /* the run ends here, and fails: no output is changed */
     int got = r && idx < ru->total && !atomic_load(&ru->e->cancel)
                   ? rr_walker_next(ru->walker, &in, ru->e->err, sizeof ru->e->err) : 0;
     if (got <= 0) {
@@ -1147,6 +1150,25 @@ static void *work(void *arg) {
     free(in.problem);
   }
   return NULL;
+}
+
+/* A worker thread after the first: it loads its own state, so that the
+ * state's memory comes from the thread's own malloc arena (a state loaded
+ * by the main thread has its objects freed and grown across arenas, under
+ * the main arena's lock, for the whole run) and the loads run side by side. */
+static void *load_and_work(void *arg) {
+  worker *w = arg;
+  run *ru = w->run;
+  size_t nrules;
+  w->L = load_state(ru->e, 1, 0, w->err, sizeof w->err, &w->status, &nrules);
+  if (!w->L) {
+    pthread_mutex_lock(&ru->mu);
+    ru->load_failed = 1;
+    pthread_cond_broadcast(&ru->cv);
+    pthread_mutex_unlock(&ru->mu);
+    return NULL;
+  }
+  return work(w);
 }
 
 int rr_engine_run(rr_engine *e, const char *const *paths, size_t npaths) {
@@ -1215,20 +1237,20 @@ int rr_engine_run(rr_engine *e, const char *const *paths, size_t npaths) {
   }
   pthread_mutex_init(&ru.mu, NULL);
   pthread_cond_init(&ru.cv, NULL);
-  for (int i = 0; i < jobs; i++) {
-    ws[i].run = &ru;
-    size_t nrules;
-    ws[i].L = i == 0 ? e->L0 : load_state(e, 1, 0, e->err, sizeof e->err, &status, &nrules);
-    if (!ws[i].L) break;
+  for (int i = 0; i < jobs; i++) ws[i].run = &ru;
+  ws[0].L = e->L0;
+  int started = 0;
+  for (int i = 1; i < jobs; i++) {
+    if (pthread_create(&ws[i].th, NULL, load_and_work, &ws[i]) != 0) break;
+    started = i;
   }
-  if (status == RR_OK) {
-    int started = 0;
-    for (int i = 1; i < jobs; i++) {
-      if (pthread_create(&ws[i].th, NULL, work, &ws[i]) != 0) break;
-      started = i;
+  work(&ws[0]);
+  for (int i = 1; i <= started; i++) pthread_join(ws[i].th, NULL);
+  for (int i = 1; i <= started && status == RR_OK; i++) {
+    if (!ws[i].L) {            /* the first failure is the run's */
+      status = ws[i].status;
+      snprintf(e->err, sizeof e->err, "%s", ws[i].err);
     }
-    work(&ws[0]);
-    for (int i = 1; i <= started; i++) pthread_join(ws[i].th, NULL);
   }
   for (int i = 0; i < jobs && e->opt.profile; i++)
     if (ws[i].L) rr_profile_collect(&e->prof, ws[i].L);

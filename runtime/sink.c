@@ -19,6 +19,11 @@ typedef struct sink_file {
   FILE *f;
 } sink_file;
 
+#define MADE_DIRS 8
+
+/* Directories make_dirs created, outermost first (an abort removes them). */
+typedef struct made_dirs { char *path[MADE_DIRS]; int n; } made_dirs;
+
 struct rr_sink {
   int kind;       /* RR_SINK_* */
   const rr_table_schema *tables;
@@ -37,6 +42,7 @@ struct rr_sink {
   rr_buf line;    /* a JSON line */
   char why[512];  /* why a write failed */
   FILE *notes;    /* --shard: files[n], RR_SHARD_NOTES */
+  made_dirs made;   /* an aborted run removes them again (those left empty) */
 };
 
 int rr_sink_kind(const char *format, const char *out) {
@@ -51,15 +57,20 @@ int rr_sink_kind(const char *format, const char *out) {
   return RR_SINK_CSV;
 }
 
-/* mkdir -p */
-static int make_dirs(const char *path) {
+/* mkdir -p; the directories it made go into made (the first MADE_DIRS) */
+static int make_dirs(const char *path, made_dirs *made) {
   char *p = strdup(path);
   if (!p) return -1;
   for (char *s = p + 1;; s++) {
     if (*s == '/' || *s == '\0') {
       char c = *s;
       *s = '\0';
-      if (mkdir(p, 0777) != 0 && errno != EEXIST) { free(p); return -1; }
+      if (mkdir(p, 0777) == 0) {
+        if (made->n < MADE_DIRS && (made->path[made->n] = strdup(p))) made->n++;
+      } else if (errno != EEXIST) {
+        free(p);
+        return -1;
+      }
       *s = c;
       if (!c) break;
     }
@@ -69,6 +80,15 @@ static int make_dirs(const char *path) {
   if (stat(path, &st) != 0) return -1;
   if (!S_ISDIR(st.st_mode)) { errno = ENOTDIR; return -1; }
   return 0;
+}
+
+/* Removes the directories of made that are empty, innermost first; forgets them all. */
+static void remove_made(made_dirs *made) {
+  while (made->n > 0) {
+    char *p = made->path[--made->n];
+    rmdir(p);              /* fails, as it should, on one that holds anything */
+    free(p);
+  }
 }
 
 static void close_all(rr_sink *s, int remove_temps) {
@@ -81,6 +101,8 @@ static void close_all(rr_sink *s, int remove_temps) {
   free(s->files);
   free(s->rows);
   if (remove_temps) rr_xlsx_abort(s->xlsx);
+  if (remove_temps) remove_made(&s->made);
+  for (int i = 0; i < s->made.n; i++) free(s->made.path[i]);
   rr_buf_free(&s->cell);
   rr_buf_free(&s->line);
   free(s->v);
@@ -155,11 +177,11 @@ static int open_notes(rr_sink *s, const char *out_dir, int shard, int nshards) {
 }
 
 /* The parent directory of a file output, made when missing. */
-static int make_parent(const char *path) {
+static int make_parent(const char *path, made_dirs *made) {
   const char *slash = strrchr(path, '/');
   if (!slash || slash == path) return 0;
   char *dir = strndup(path, (size_t)(slash - path));
-  int rc = dir ? make_dirs(dir) : -1;
+  int rc = dir ? make_dirs(dir, made) : -1;
   free(dir);
   return rc;
 }
@@ -172,8 +194,10 @@ rr_sink *rr_sink_open(const char *out, const rr_table_schema *tables, int ntable
     return NULL;
   }
   int to_stdout = kind == RR_SINK_JSONL && strcmp(out, "-") == 0;
-  if (kind == RR_SINK_CSV ? make_dirs(out) != 0 : !to_stdout && make_parent(out) != 0) {
+  made_dirs made = {{NULL}, 0};
+  if (kind == RR_SINK_CSV ? make_dirs(out, &made) != 0 : !to_stdout && make_parent(out, &made) != 0) {
     snprintf(err, errlen, "%s: cannot create the output directory: %s", out, strerror(errno));
+    remove_made(&made);
     return NULL;
   }
   rr_sink *s = calloc(1, sizeof *s);
@@ -181,9 +205,11 @@ rr_sink *rr_sink_open(const char *out, const rr_table_schema *tables, int ntable
       !(s->rows = calloc((size_t)ntables + 1, sizeof *s->rows))) {
     if (s) free(s->files);
     free(s);
+    remove_made(&made);
     snprintf(err, errlen, "out of memory");
     return NULL;
   }
+  s->made = made;
   s->kind = kind;
   s->tables = tables;
   s->n = ntables;

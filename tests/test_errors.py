@@ -37,6 +37,20 @@ check(p.returncode == 2, "syntax error exits 2", p.returncode)
 check(p.stderr.startswith(f"rulerun: {tmp}/syntax.lua:3:"), "syntax error names file and line", p.stderr)
 check(open(f"{out}/t.csv").read() == "old\n" and os.listdir(out) == ["t.csv"], "syntax error writes nothing", os.listdir(out))
 
+# a worker's state that does not load (the second state's top level finds the
+# first one's mark): the run fails with its message, and writes nothing
+write(f"{tmp}/second.lua", GOOD + """local mark = os.getenv("RR_TEST_MARK")
+local f = io.open(mark, "r")
+if f then f:close(); error("second state refused") end
+io.open(mark, "w"):close()
+""")
+out = os.path.join(tmp, "out-second")
+env = dict(os.environ, RR_TEST_MARK=os.path.join(tmp, "second.mark"))
+p = subprocess.run([RULERUN, "--allow-io", "-j2", f"{tmp}/second.lua", docs, "-o", out],
+                   capture_output=True, text=True, env=env)
+check(p.returncode == 2 and "second state refused" in p.stderr, "a worker's load error fails the run", (p.returncode, p.stderr))
+check(not os.path.exists(out), "a worker's load error writes nothing", os.listdir(out) if os.path.exists(out) else None)
+
 # an error while the rule file runs
 write(f"{tmp}/loaderr.lua", 'local rr = require "rulerun"\n\nerror("no config here")\n')
 p = run(f"{tmp}/loaderr.lua", docs, "-o", os.path.join(tmp, "out-load"))
