@@ -100,8 +100,10 @@ static void close_all(rr_sink *s, int remove_temps) {
   }
   free(s->files);
   free(s->rows);
-  if (remove_temps) rr_xlsx_abort(s->xlsx);
-  if (remove_temps) remove_made(&s->made);
+  if (remove_temps) {
+    rr_xlsx_abort(s->xlsx);
+    remove_made(&s->made);
+  }
   for (int i = 0; i < s->made.n; i++) free(s->made.path[i]);
   rr_buf_free(&s->cell);
   rr_buf_free(&s->line);
