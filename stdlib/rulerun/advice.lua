@@ -737,6 +737,9 @@ local PICK_ROW = re.compile([[(?<![\d.])(\d{6}(?:\.(?:SH|SZ|BJ))?)]] .. ROW_NAME
   [[)]] .. ROW_NAME .. [[[\d.,%\s\-+]{8,}+(]] .. POSITIVE .. [[)]])
 -- a row of a portfolio's table (核心组合, 推荐组合): code with its exchange,
 -- name, then a number ("600276.SH恒瑞医药82.5%"); a portfolio rates no row
+-- (a rated row holds a positive rating: a window without one is not
+-- searched row by row, which PICK_ROW's look-behind start makes costly)
+local ANY_POSITIVE = re.compile(POSITIVE)
 local PORTFOLIO = re.compile([[组合]])
 local PORTFOLIO_ROW = re.compile([[(\d{6}\.(?:SH|SZ|BJ)|\d{4,5}\.HK)(\p{Han}[\p{Han}A-Z]{1,7}?)(?=[\d\-+])]])
 local PICKS_SPAN = 1500       -- bytes after the heading that its rows may take
@@ -753,12 +756,14 @@ function M.table_picks(s)
     if not a then return out end
     local w = window(s, b + 1, b + PICKS_SPAN)
     local rows = PORTFOLIO:test(s:sub(a, b)) and PORTFOLIO_ROW or PICK_ROW
-    for code, name, _, name2 in rows:gmatch(w) do
-      local n = name or name2
-      n = n and LEAD_WORD:gsub(n, "")
-      if n and NAME_SHAPE:test(n) and not NOT_COMPANY:test(n) and not seen[n] then
-        seen[n] = true
-        out[#out + 1] = { name = n, code = code and M.ticker(code) or nil, pos = a }
+    if rows == PORTFOLIO_ROW or ANY_POSITIVE:test(w) then
+      for code, name, _, name2 in rows:gmatch(w) do
+        local n = name or name2
+        n = n and LEAD_WORD:gsub(n, "")
+        if n and NAME_SHAPE:test(n) and not NOT_COMPANY:test(n) and not seen[n] then
+          seen[n] = true
+          out[#out + 1] = { name = n, code = code and M.ticker(code) or nil, pos = a }
+        end
       end
     end
     pos = b + 1 + #w
