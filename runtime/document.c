@@ -485,15 +485,25 @@ static int text_join_lines(lua_State *L) {
 }
 
 /* Whether s[*i..n) starts with the bytes of lit; skips them if so. */
-static int take(const char *s, size_t n, size_t *i, const char *lit) {
-  size_t k = strlen(lit);
-  if (n - *i < k || memcmp(s + *i, lit, k) != 0) return 0;
-  *i += k;
+static inline __attribute__((always_inline)) int take(const char *s, size_t n, size_t *i, const char *lit) {
+  if (!rr_starts(s + *i, n - *i, lit)) return 0;
+  *i += strlen(lit);
   return 1;
 }
 
 static void skip_ascii_space(const char *s, size_t n, size_t *i) {
   while (*i < n && (s[*i] == ' ' || (s[*i] >= '\t' && s[*i] <= '\r'))) (*i)++;
+}
+
+/* text_number's answers: no number, or characters for numbers.lua's pattern */
+static int no_number(lua_State *L) {
+  lua_pushnil(L);
+  return 1;
+}
+
+static int pattern_decides(lua_State *L) {
+  lua_pushboolean(L, 0);
+  return 1;
 }
 
 /* document.number(s) -> rr.number's value of s when s holds only ASCII
@@ -504,10 +514,7 @@ static void skip_ascii_space(const char *s, size_t n, size_t *i) {
  * account's (1,234); the value as Lua's tonumber, scaled, integral floats
  * as integers (math.tointeger). */
 static int text_number(lua_State *L) {
-  if (lua_type(L, 1) != LUA_TSTRING) {
-    lua_pushnil(L);
-    return 1;
-  }
+  if (lua_type(L, 1) != LUA_TSTRING) return no_number(L);
   size_t n, i = 0;
   const char *s = lua_tolstring(L, 1, &n);
   for (size_t k = 0; k < n; k++) {          /* other characters: the pattern's to read */
@@ -518,8 +525,7 @@ static int text_number(lua_State *L) {
       k = at - 1;
       continue;
     }
-    lua_pushboolean(L, 0);
-    return 1;
+    return pattern_decides(L);
   }
   int negative = 0, paren = 0;
   double scale = 1;
@@ -543,23 +549,14 @@ static int text_number(lua_State *L) {
       continue;
     }
     if (s[i] == '.' && ndot++) break;
-    if (nd + 1 >= sizeof digits) {           /* longer than any number printed: the pattern's */
-      lua_pushboolean(L, 0);
-      return 1;
-    }
+    if (nd + 1 >= sizeof digits) return pattern_decides(L);   /* longer than any number printed */
     digits[nd++] = s[i];
     last_digit = s[i] != '.';
   }
-  if (!last_digit) {
-    lua_pushnil(L);
-    return 1;
-  }
+  if (!last_digit) return no_number(L);
   skip_ascii_space(s, n, &i);
   if (paren) {
-    if (i >= n || s[i] != ')') {
-      lua_pushnil(L);
-      return 1;
-    }
+    if (i >= n || s[i] != ')') return no_number(L);
     i++;
     negative = 1;
   } else if (take(s, n, &i, "\u4EBF")) {
@@ -572,15 +569,9 @@ static int text_number(lua_State *L) {
     take(s, n, &i, "bp");
   }
   skip_ascii_space(s, n, &i);
-  if (i != n) {
-    lua_pushnil(L);
-    return 1;
-  }
+  if (i != n) return no_number(L);
   digits[nd] = '\0';
-  if (lua_stringtonumber(L, digits) == 0) {
-    lua_pushnil(L);
-    return 1;
-  }
+  if (lua_stringtonumber(L, digits) == 0) return no_number(L);
   if (negative) lua_arith(L, LUA_OPUNM);
   if (scale != 1) {
     lua_pushnumber(L, scale);

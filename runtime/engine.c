@@ -210,7 +210,7 @@ static void explain_load_error(rr_engine *e, int syntax, char *err, size_t errle
   if (strstr(err, "module 'rulerun' not found")) {
     char where[1024];
     rr_stdlib_searched(e->opt.stdlib_dir, where, sizeof where);
-    snprintf(err, errlen, "%s: cannot find rulerun's Lua library (rulerun.lua): looked in %s; "
+    snprintf(err, errlen, "%s: cannot find rulerun's Lua library (rulerun/init.lua): looked in %s; "
              "give its directory with --stdlib DIR or RULERUN_STDLIB=DIR", e->rules_path, where);
   } else if (syntax && looks_like_report(e->rules_path) && n + 120 < errlen) {
     snprintf(err + n, errlen - n, " (is %s a report? The rule file comes first: rulerun RULES.lua PATH...)",

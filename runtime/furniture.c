@@ -48,11 +48,6 @@ static void add_span(spans *s, size_t a, size_t b) {
   s->n++;
 }
 
-static int starts(const char *s, size_t n, const char *lit) {
-  size_t k = strlen(lit);
-  return n >= k && memcmp(s, lit, k) == 0;
-}
-
 static int is_digit(char c) { return c >= '0' && c <= '9'; }
 
 static int is_space(char c) { return c == ' ' || c == '\t' || c == '\r'; }
@@ -81,18 +76,18 @@ static const char *const footer_phrases[] = {
 /* "3/25", "第3页", "第 3 页 共 25 页", "- 3 -", "Page 3" (spaces already trimmed at the ends). */
 static int page_number_line(const char *s, size_t n) {
   size_t i = 0, d;
-  if (starts(s, n, "第")) {
+  if (rr_starts(s, n, "第")) {
     i = 3;
     while (i < n && s[i] == ' ') i++;
     for (d = 0; i < n && is_digit(s[i]); i++) d++;
     while (i < n && s[i] == ' ') i++;
-    if (!d || !starts(s + i, n - i, "页")) return 0;
+    if (!d || !rr_starts(s + i, n - i, "页")) return 0;
     i += 3;
     while (i < n && s[i] == ' ') i++;
     if (i == n) return 1;
-    if (!starts(s + i, n - i, "共")) return 0;
+    if (!rr_starts(s + i, n - i, "共")) return 0;
     for (i += 3; i < n && (s[i] == ' ' || is_digit(s[i])); i++) {}
-    return i + 3 == n && starts(s + i, n - i, "页");
+    return i + 3 == n && rr_starts(s + i, n - i, "页");
   }
   if (n > 2 && s[0] == '-' && s[n - 1] == '-') {
     for (i = 1, d = 0; i < n - 1; i++) {
@@ -101,7 +96,7 @@ static int page_number_line(const char *s, size_t n) {
     }
     return d > 0 && d <= 4;
   }
-  if (starts(s, n, "Page ")) i = 5;
+  if (rr_starts(s, n, "Page ")) i = 5;
   for (d = 0; i < n && is_digit(s[i]); i++) d++;
   if (!d || d > 4) return 0;
   if (i == n) return i > 5 && s[0] == 'P';
@@ -146,7 +141,7 @@ static inline size_t footer_phrase_at(const char *s, size_t n) {
   if (!((b0 == 0xE8 && b1 == 0xAF) || (b0 == 0xE6 && (b1 == 0x95 || b1 == 0x9C)) || (b0 == 0xE5 && b1 == 0x90)))
     return 0;                                 /* not 请 敬 本 各 (nor a character like them) */
   for (int k = 0; footer_phrases[k]; k++)
-    if (starts(s, n, footer_phrases[k])) return strlen(footer_phrases[k]);
+    if (rr_starts(s, n, footer_phrases[k])) return strlen(footer_phrases[k]);
   return 0;
 }
 
@@ -157,7 +152,7 @@ static inline size_t footer_phrase_at(const char *s, size_t n) {
 static int footer_line(const char *s, size_t n, size_t first) {
   if (n > 300) return 0;
   for (size_t i = 0; i < first; i++)   /* a header has no sentence: "风险提示:…;…。请务必阅读…" is text */
-    if (s[i] == ';' || s[i] == ':' || s[i] == ',' || starts(s + i, first - i, "。") || starts(s + i, first - i, "、"))
+    if (s[i] == ';' || s[i] == ':' || s[i] == ',' || rr_starts(s + i, first - i, "。") || rr_starts(s + i, first - i, "、"))
       return 0;
   for (size_t i = first; i < n;) {
     size_t plen = footer_phrase_at(s + i, n - i);
@@ -226,7 +221,7 @@ static uint64_t fnv(const char *s, size_t n) {
 /* Candidates for a running header: short lines that are not list items or table rows. */
 static int header_candidate(const char *s, size_t n) {
   if (n < 6 || n > HEADER_MAX_BYTES || memchr(s, '\t', n)) return 0;
-  if (s[0] == '-' || s[0] == '*' || s[0] == '|' || starts(s, n, "•")) return 0;
+  if (s[0] == '-' || s[0] == '*' || s[0] == '|' || rr_starts(s, n, "•")) return 0;
   char c = s[n - 1];                       /* a sentence is text, not a header */
   return !(c == ';' || c == '!' || c == '?' || c == ',' || (n >= 3 && memcmp(s + n - 3, "。", 3) == 0));
 }
@@ -325,8 +320,8 @@ static size_t footer_end(const char *s, size_t n, size_t a, size_t plen) {
     best = p ? (size_t)(p - s) : a;
   }
   for (;;) {
-    if (starts(s + best, n - best, "及说明") || starts(s + best, n - best, "和说明")) best += 9;
-    else if (starts(s + best, n - best, "。")) best += 3;
+    if (rr_starts(s + best, n - best, "及说明") || rr_starts(s + best, n - best, "和说明")) best += 9;
+    else if (rr_starts(s + best, n - best, "。")) best += 3;
     else break;
   }
   return best > n ? n : best;
@@ -355,7 +350,7 @@ static size_t glued_page(const char *s, size_t n, size_t b, long *page) {
     if (j > i + 1) { *page = strtol(s + b, NULL, 10); return j; }
   }
   if (i - b == 4) i--;
-  if (i < n && (s[i] == '.' || s[i] == ')' || starts(s + i, n - i, "、"))) i = i - b >= 2 ? i - 1 : b;
+  if (i < n && (s[i] == '.' || s[i] == ')' || rr_starts(s + i, n - i, "、"))) i = i - b >= 2 ? i - 1 : b;
   *page = i > b ? strtol(s + b, NULL, 10) : 0;
   return i;
 }

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <lua.h>
 
 #include "rulerun.h"
@@ -51,6 +52,14 @@ size_t rr_text_norm_offset(const rr_text *t, size_t orig);
 size_t rr_utf8_valid_prefix(const char *s, size_t n);
 /* A code point that begins at s (valid UTF-8 assumed); *len its byte length. */
 uint32_t rr_utf8_decode(const unsigned char *s, size_t *len);
+
+/* Whether s[0..n) starts with the literal lit.  Always inlined: callers pass
+ * a string constant, whose length and compare then fold to a load or two
+ * (the section and furniture scans call it on every line). */
+static inline __attribute__((always_inline)) int rr_starts(const char *s, size_t n, const char *lit) {
+  size_t k = strlen(lit);
+  return n >= k && memcmp(s, lit, k) == 0;
+}
 
 /* ---- decoding files (decode.c) ------------------------------------------ */
 enum { RR_DECODE_OK = 0, RR_DECODE_EBAD, RR_DECODE_EBINARY, RR_DECODE_ENOMEM, RR_DECODE_ETOOBIG };

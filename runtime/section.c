@@ -26,14 +26,6 @@ enum { MK_NONE, MK_BULLET, MK_DASH, MK_NUM, MK_HEAD };
 
 typedef struct span { const char *s; size_t len; } span;
 
-/* (always inlined: every call passes a literal, whose length and compare
- * then fold to a constant and a load or two; this runs for every line of
- * every section search) */
-static inline __attribute__((always_inline)) int starts(const char *s, size_t n, const char *lit) {
-  size_t k = strlen(lit);
-  return n >= k && memcmp(s, lit, k) == 0;
-}
-
 static span trim(span x) {
   while (x.len && (x.s[0] == ' ' || x.s[0] == '\t')) x.s++, x.len--;
   while (x.len && (x.s[x.len - 1] == ' ' || x.s[x.len - 1] == '\t')) x.len--;
@@ -72,7 +64,7 @@ static size_t number_marker(const char *s, size_t n) {
     return 0;
   }
   if (paren) return (i < n && s[i] == ')') ? i + 1 : 0;
-  if (starts(s + i, n - i, "、")) return i + 3;
+  if (rr_starts(s + i, n - i, "、")) return i + 3;
   if (i < n && (s[i] == ')' || s[i] == '.')) {
     if (s[i] == '.' && i + 1 < n && s[i + 1] >= '0' && s[i + 1] <= '9') return 0;   /* 2.5 */
     return i + 1;
@@ -93,13 +85,13 @@ static int strip_markers_sig(span *x, int *sig) {
   for (;;) {
     *x = trim(*x);
     size_t k;
-    if (starts(x->s, x->len, "•")) {
+    if (rr_starts(x->s, x->len, "•")) {
       x->s += 3; x->len -= 3; seen |= 1 << MK_BULLET;
       if (kind != MK_DASH) kind = MK_BULLET;
       continue;
     }
-    if (starts(x->s, x->len, "**")) { x->s += 2; x->len -= 2; continue; }
-    if (starts(x->s, x->len, "【")) { x->s += 3; x->len -= 3; kind = MK_HEAD; seen |= 1 << MK_HEAD; continue; }
+    if (rr_starts(x->s, x->len, "**")) { x->s += 2; x->len -= 2; continue; }
+    if (rr_starts(x->s, x->len, "【")) { x->s += 3; x->len -= 3; kind = MK_HEAD; seen |= 1 << MK_HEAD; continue; }
     if (x->len && x->s[0] == '#' && kind == MK_NONE) {
       k = 0;
       while (k < x->len && x->s[k] == '#') k++;
@@ -127,7 +119,7 @@ static int has_clause_punct(span x) {
   for (size_t i = 0; i < x.len; i++) {
     char c = x.s[i];
     if (c == ',' || c == ';' || c == '!' || c == '?') return 1;
-    if (starts(x.s + i, x.len - i, "、") || starts(x.s + i, x.len - i, "。")) return 1;
+    if (rr_starts(x.s + i, x.len - i, "、") || rr_starts(x.s + i, x.len - i, "。")) return 1;
   }
   return 0;
 }
@@ -186,14 +178,14 @@ static int match_heading(const span *names, int nnames, span line, span *inl) {
     span rest = {line.s + nl, line.len - nl};
     for (;;) {
       rest = trim(rest);
-      if (starts(rest.s, rest.len, "**")) { rest.s += 2; rest.len -= 2; continue; }
-      if (starts(rest.s, rest.len, "】")) { rest.s += 3; rest.len -= 3; continue; }
+      if (rr_starts(rest.s, rest.len, "**")) { rest.s += 2; rest.len -= 2; continue; }
+      if (rr_starts(rest.s, rest.len, "】")) { rest.s += 3; rest.len -= 3; continue; }
       break;
     }
     if (rest.len == 0) { inl->s = rest.s; inl->len = 0; return i; }
     if (rest.s[0] == ':') {
       rest.s++, rest.len--;
-      while (rest = trim(rest), starts(rest.s, rest.len, "**")) rest.s += 2, rest.len -= 2;
+      while (rest = trim(rest), rr_starts(rest.s, rest.len, "**")) rest.s += 2, rest.len -= 2;
       *inl = rest;
       return i;
     }
