@@ -619,6 +619,33 @@ static int text_window(lua_State *L) {
   return 2;
 }
 
+/* document.find_plain(s, literal [, init]) -> first, last of the first
+ * occurrence of literal in s (a string or a document) at or after byte
+ * init, or nil: a literal search needs no regex compiled for it (a
+ * helper that looks for each of a report's names would compile one per
+ * name).  Both valid UTF-8: a match starts on a character. */
+static int text_find_plain(lua_State *L) {
+  size_t n, k;
+  int is_doc;
+  const char *s = rr_text_arg(L, 1, &n, &is_doc);
+  const char *lit = luaL_checklstring(L, 2, &k);
+  lua_Integer init = luaL_optinteger(L, 3, 1);
+  if (init < 0) init = (lua_Integer)n + init + 1;
+  if (init < 1) init = 1;
+  const char *p = NULL;
+  if ((size_t)init <= n + 1) {
+    size_t from = (size_t)init - 1;
+    p = k == 0 ? s + from : memmem(s + from, n - from, lit, k);
+  }
+  if (!p) {
+    lua_pushnil(L);
+    return 1;
+  }
+  lua_pushinteger(L, (lua_Integer)(p - s) + 1);
+  lua_pushinteger(L, (lua_Integer)(p - s) + (lua_Integer)k);
+  return 2;
+}
+
 static const luaL_Reg doc_methods[] = {
   {"line", doc_line}, {"lines", doc_lines}, {"sub", doc_sub}, {"line_at", doc_line_at},
   {"line_span", doc_line_span}, {"original", doc_original}, {"orig_offset", doc_orig_offset},
@@ -663,5 +690,7 @@ int luaopen_rulerun_document(lua_State *L) {
   lua_setfield(L, -2, "number");
   lua_pushcfunction(L, text_join_lines);
   lua_setfield(L, -2, "join_lines");
+  lua_pushcfunction(L, text_find_plain);
+  lua_setfield(L, -2, "find_plain");
   return 1;
 }

@@ -12,6 +12,7 @@ local re = require "rulerun.re"
 return function(M, priv)
 
 local window, CODE = priv.window, priv.CODE
+local find_plain = require("rulerun.document").find_plain
 -- a Chinese character (PCRE2's \p{Han} takes Script_Extensions, so it also
 -- matches 。 、 and other CJK punctuation)
 local HANC = "[" .. priv.HAN .. "]"
@@ -613,15 +614,14 @@ end
 -- A lead word glued before a name ("封测商深科技", "名称最新观点视源股份",
 -- "还包括迈瑞医疗"): the longest tail of name (two characters or more) that
 -- a set knows (a report's names with codes), else name itself.
-local function known_tail(name, ...)
-  local sets = { ... }
-  local function known(n)
-    for _, set in ipairs(sets) do if set[n] then return true end end
-  end
-  if known(name) then return name end
-  for k = 2, (utf8.len(name) or 0) - 1 do
-    local tail = name:sub(utf8.offset(name, k))
-    if known(tail) then return tail end
+local function known_tail(name, set1, set2)
+  if set1[name] or set2[name] then return name end
+  -- the tails from the second character to the last but one, longest first
+  local at, n = 1, utf8.len(name) or 0
+  for _ = 2, n - 1 do
+    at = utf8.offset(name, 2, at)
+    local tail = name:sub(at)
+    if set1[tail] or set2[tail] then return tail end
   end
   return name
 end
@@ -700,12 +700,10 @@ local CODE_BEFORE = re.compile([[(?:(?<![\d.])]] .. GLUED_CODE .. [[|(\d{6}\.(?:
 -- such place: "迈瑞医疗(300760)", "迈瑞医疗 300760.SZ" or, as tables glued by
 -- the extraction print it, "300760.SZ迈瑞医疗".  nil when the report prints
 -- none.  The code is returned as written (suffix upper-cased).
-local function literal(name) return "\\Q" .. name .. "\\E" end
-
 function M.code_near(s, name)
-  local pos, lit = 1, literal(name)
+  local pos = 1
   while true do
-    local a, b = re.find(s, lit, pos)
+    local a, b = find_plain(s, name, pos)
     if not a then return nil end
     local after = CODE_AFTER:match(s, b + 1)
     local code = after and M.ticker(after)
@@ -772,10 +770,11 @@ end
 
 -- ---- a company report's own company ---------------------------------------
 
+-- how often s holds the literal lit, up to cap
 local function count(s, lit, cap)
   local n, pos = 0, 1
   while n < cap do
-    local _, b = re.find(s, lit, pos)
+    local _, b = find_plain(s, lit, pos)
     if not b then break end
     n, pos = n + 1, b + 1
   end
@@ -786,10 +785,10 @@ end
 -- vertical 公司研究 beside the cover, "股票投资评级数据港"): the longest
 -- tail that the report prints elsewhere, when the name itself is printed once.
 local function refine(doc, name)
-  if count(doc, literal(name), 2) > 1 then return name end
+  if count(doc, name, 2) > 1 then return name end
   for k = 1, (utf8.len(name) or 0) - 2 do
     local tail = name:sub(utf8.offset(name, k + 1))
-    if count(doc, literal(tail), 2) > 1 then return tail end
+    if count(doc, tail, 2) > 1 then return tail end
   end
   return name
 end

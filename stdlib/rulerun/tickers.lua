@@ -46,16 +46,17 @@ local NAMED_CODE = re.compile([[([A-Za-z0-9]*[]] .. HAN .. [[][]] .. HAN .. [[A-
 local CODE_ANCHOR = re.compile(PAREN_CODE)
 local NAME_BYTES = 80      -- how far before "(code)" a name may start
 
+-- (no lead word's last character starts another one, so one left-to-right
+-- search of them all finds every occurrence)
+local LEAD = re.compile(table.concat(LEAD_WORDS, "|"))
+
 local function strip_lead(name, after_previous)
-  local cut = 0
-  for _, w in ipairs(LEAD_WORDS) do
-    local from = 1
-    while true do
-      local a, b = name:find(w, from, true)
-      if not a then break end
-      if b > cut and utf8.len(name:sub(b + 1)) >= 2 then cut = b end
-      from = b + 1
-    end
+  local cut, from = 0, 1
+  while true do
+    local a, b = LEAD:find(name, from)
+    if not a then break end
+    if utf8.len(name:sub(b + 1)) >= 2 then cut = b end
+    from = b + 1
   end
   name = name:sub(cut + 1)
   if after_previous then

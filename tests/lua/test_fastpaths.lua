@@ -1,5 +1,6 @@
 -- test_fastpaths.lua - the helpers done in C for speed (document.number under
--- rr.number, document.join_lines as rr.join_lines) against the Lua they replace,
+-- rr.number, document.join_lines as rr.join_lines, document.find_plain under
+-- rr.code_near) against the Lua they replace,
 -- kept here as the reference: equal on random strings made of the characters
 -- they read (digits, separators, signs, units, spaces, Unicode spaces and digits).
 local T = require "check"
@@ -83,4 +84,28 @@ local many = {}
 for k = 1, 5000 do many[k] = (k % 7 == 0) and 12345 or "中文行" .. k end
 T.eq(rr.join_lines(many), ref_join(many), "5,000 lines, numbers among them")
 T.raises(function() rr.join_lines({ "a", {} }) end, "string expected", "a table in the list")
+
+-- document.find_plain against string.find(s, lit, init, true), on strings and
+-- on a document of the same text
+local find_frags = { "中", "文", "中文", "a", "ab", " ", "\n", "证券", "券" }
+bad = 0
+for _ = 1, 5000 do
+  local parts = {}
+  for k = 1, math.random(0, 30) do parts[k] = find_frags[math.random(#find_frags)] end
+  local s, lit = table.concat(parts), find_frags[math.random(#find_frags)]
+  local doc = document.new(s, "t.txt")
+  local text = doc.text                 -- the document's (normalised) text
+  for _, init in ipairs { 1, 2, math.random(-5, #s + 2), #s + 1, #s + 2 } do
+    local a1, b1 = string.find(s, lit, init, true)
+    local a2, b2 = document.find_plain(s, lit, init)
+    local a3, b3 = string.find(text, lit, init, true)
+    local a4, b4 = document.find_plain(doc, lit, init)
+    if a1 ~= a2 or b1 ~= b2 or a3 ~= a4 or b3 ~= b4 then
+      bad = bad + 1
+      if bad <= 5 then print(("find_plain(%q, %q, %d): %s %s, want %s %s"):format(s, lit, init, a2, b2, a1, b1)) end
+    end
+  end
+end
+T.eq(bad, 0, "document.find_plain equals string.find plain, on strings and documents")
+T.eq(document.find_plain("abc", "", 2), 2, "an empty literal is found where the search starts")
 T.done()
