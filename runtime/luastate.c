@@ -147,7 +147,7 @@ static void *guarded_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   rr_guard *g = ud;
   size_t old = ptr ? osize : 0;
   if (nsize == 0) {
-    free(ptr);
+    rr_pool_free(&g->pool, ptr, old);
     g->used -= old;
     return NULL;
   }
@@ -155,7 +155,7 @@ static void *guarded_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
     g->mem_hit = 1;
     return NULL;        /* Lua collects garbage and tries again before it gives up */
   }
-  void *p = realloc(ptr, nsize);
+  void *p = rr_pool_realloc(&g->pool, ptr, old, nsize);
   if (p) g->used = g->used - old + nsize;
   return p;
 }
@@ -265,8 +265,10 @@ lua_State *rr_lua_newstate(const char *stdlib_dir, const char *rules_dir, int ex
   if (!g) return NULL;
   g->limit = max_memory ? max_memory : RR_DEFAULT_MEMORY;
   g->budget = -1;
+  rr_pool_init(&g->pool);
   lua_State *L = lua_newstate(guarded_alloc, g);
   if (!L) {
+    rr_pool_destroy(&g->pool);
     free(g);
     return NULL;
   }
@@ -302,6 +304,7 @@ void rr_lua_close(lua_State *L) {
   if (!L) return;
   rr_guard *g = rr_guard_get(L);
   lua_close(L);
+  rr_pool_destroy(&g->pool);
   free(g);
 }
 

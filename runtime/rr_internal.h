@@ -313,12 +313,29 @@ lua_State *rr_lua_newstate(const char *stdlib_dir, const char *rules_dir, int ex
 
 /* What a state may use; its allocator's user data. */
 enum { RR_STOP_BUDGET = 1, RR_STOP_CANCEL };
+/* pool.c: a Lua state's blocks of up to RR_POOL_MAX bytes, from free lists
+ * over a region of RR_POOL_BYTES (address space, touched as it fills);
+ * larger blocks, and all once it is full, from malloc.  n, old: the sizes
+ * Lua gives its allocator. */
+#define RR_POOL_MAX 512
+#define RR_POOL_BYTES ((size_t)8 << 20)
+typedef struct rr_pool {
+  char *base;
+  size_t size, top;                  /* the region, and how much of it was handed out */
+  void *free[RR_POOL_MAX / 16];      /* a free list per 16-byte size class */
+} rr_pool;
+void rr_pool_init(rr_pool *p);
+void rr_pool_destroy(rr_pool *p);
+void *rr_pool_realloc(rr_pool *p, void *b, size_t old, size_t n);
+void rr_pool_free(rr_pool *p, void *b, size_t n);
+
 typedef struct rr_guard {
   size_t used, limit;       /* bytes held by the state, and the cap */
   int mem_hit;              /* an allocation was refused since the last reset */
   long long budget, steps;  /* instructions per document (< 0: no limit), and those left */
   int stop;                 /* RR_STOP_*: the document was stopped */
   const _Atomic int *cancel;  /* set when the run is cancelled (may be NULL) */
+  rr_pool pool;             /* where the state's small blocks come from */
 } rr_guard;
 rr_guard *rr_guard_get(lua_State *L);
 /* A new document: a full budget, and the count hook set. */
