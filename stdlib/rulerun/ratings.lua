@@ -136,6 +136,9 @@ local UNIT = re.compile([[(?<![不为的和或与及])(?<![^\d\s]、)[“"]?(]] 
   [[超越|超过|强于|弱于|优于|劣于|介于|涨幅|投资收益|可转债|分析师|基于|在此期间))]])
 -- the threshold first: "30%以上为买入评级；15%-30%为增持评级"
 local REVERSED_UNIT = re.compile([[(?<=[：:；;。])\s*([^：:；;。]{1,60}?)为(]] .. RATING_ALT .. [[)评级(?=\s*[；;。])]])
+-- what every REVERSED_UNIT match holds: its look-behind start gives PCRE2
+-- nothing to skip to, so a text is searched for it only where this is found
+local REVERSED_HINT = re.compile("为(?:" .. RATING_ALT .. ")评级")
 -- what a definition says: a return (a percentage or a comparison) against
 -- a benchmark or over a horizon
 local COMPARES = re.compile([[[%％]|超越|超过|强于|弱于|优于|劣于|逊于|落后|领先|持平|相当|同步|跟随|一致|战胜|跑赢|跑输|介于|高于|低于|不小于|不低于]])
@@ -235,7 +238,7 @@ local function read_block(s, a, min_rows, any_def)
     local def, raw = definition(w, u.from, z)
     u.def, u.def_end = def, u.from + raw
   end
-  if #units < 2 then
+  if #units < 2 and REVERSED_HINT:test(w) then
     -- "30%以上为买入评级；…": the threshold before the name
     local rev, rpos = {}, 1
     while true do
@@ -376,7 +379,7 @@ function M.ratings(s, opts)
       local z = sub_utf8(s, z0, zone_end)
       local init = from - z0 + 1
       local u1 = UNIT:find(z, init)
-      local u2 = REVERSED_UNIT:find(z, init)
+      local u2 = REVERSED_HINT:test(z, init) and REVERSED_UNIT:find(z, init)
       local u = u1 and u2 and math.min(u1, u2) or u1 or u2
       unit_at = u and z0 + u - 1 or nil
       scanned = unit_at or char_start(s, z0 + #z)
