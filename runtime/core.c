@@ -103,6 +103,7 @@ static int ctx_gc(lua_State *L) {
     for (int c = 0; c < ctx->tables[i].ncols; c++) free(ctx->tables[i].cols[c]);
     free(ctx->tables[i].cols);
     free(ctx->tables[i].name);
+    free(ctx->tables[i].lua_cols);
   }
   free(ctx->tables);
   ctx->tables = NULL;
@@ -205,7 +206,8 @@ static int core_table(lua_State *L) {
     if (strcmp(col, "file") == 0) file_col = (int)(i - 1);
     lua_pop(L, 1);
   }
-  rr_table_schema sc = {NULL, calloc((size_t)ncols, sizeof(char *)), 0, file_col};
+  rr_table_schema sc = {NULL, calloc((size_t)ncols, sizeof(char *)), 0, file_col, NULL,
+                        calloc((size_t)ncols, sizeof(char *))};
   sc.name = strdup(name);
   rr_table_schema *grown = realloc(ctx->tables, (size_t)(ctx->ntables + 1) * sizeof *grown);
   if (grown) ctx->tables = grown;
@@ -214,15 +216,26 @@ static int core_table(lua_State *L) {
     if ((sc.cols[sc.ncols] = strdup(lua_tostring(L, -1))) != NULL) sc.ncols++;
     lua_pop(L, 1);
   }
-  if (!sc.name || !sc.cols || !grown || sc.ncols != ncols) {
+  if (!sc.name || !sc.cols || !sc.lua_cols || !grown || sc.ncols != ncols) {
     for (int c = 0; c < sc.ncols; c++) free(sc.cols[c]);
     free(sc.cols);
     free(sc.name);
+    free(sc.lua_cols);
     return luaL_error(L, "out of memory");
+  }
+  lua_pushnil(L);                                          /* the column map's own key strings */
+  while (lua_next(L, 4)) {
+    sc.lua_cols[lua_tointeger(L, -1)] = lua_tostring(L, -2);
+    lua_pop(L, 1);
   }
   ctx->tables[ctx->ntables] = sc;
   lua_pushinteger(L, ctx->ntables);
   lua_setfield(L, 3, name);
+  lua_pushnil(L);                                          /* and the name's, as a key of RR_TABLES */
+  while (lua_next(L, 3)) {
+    if (lua_tointeger(L, -1) == ctx->ntables) ctx->tables[ctx->ntables].lua_name = lua_tostring(L, -2);
+    lua_pop(L, 1);
+  }
   push_registry_table(L, RR_COLMAPS);
   lua_pushvalue(L, 4);
   lua_rawseti(L, -2, ctx->ntables + 1);
@@ -313,25 +326,27 @@ size_t rr_format_number(char *out, size_t size, double d) {
   return (size_t)snprintf(out, size, "%.14g", d);
 }
 
-/* The value on top as a cell: a string's own bytes (the value stays on the
- * stack), or a number or boolean written into num (at least 64 bytes). */
+/* The value on top as a cell: a string's own bytes (the row table holds the
+ * string, so they stay valid once the value is popped), a number written
+ * into num (at least 64 bytes), or "true" / "false". */
 static const char *cell_string(lua_State *L, const char *table, const char *col, size_t *len, char *num) {
   switch (lua_type(L, -1)) {
     case LUA_TSTRING:
-      break;
+      return lua_tolstring(L, -1, len);
     case LUA_TNUMBER:
       if (lua_isinteger(L, -1)) *len = format_integer(num, (long long)lua_tointeger(L, -1));
       else *len = rr_format_number(num, 64, lua_tonumber(L, -1));
       return num;
-    case LUA_TBOOLEAN:
-      lua_pushstring(L, lua_toboolean(L, -1) ? "true" : "false");
-      lua_replace(L, -2);
-      break;
+    case LUA_TBOOLEAN: {
+      const char *b = lua_toboolean(L, -1) ? "true" : "false";
+      *len = strlen(b);
+      return b;
+    }
     default:
       luaL_error(L, "table '%s', column '%s': a %s cannot go into a CSV cell", table, col,
                  luaL_typename(L, -1));
+      return NULL;
   }
-  return lua_tolstring(L, -1, len);
 }
 
 /* The error for a row key that is not a column: the closest and the columns there are. */
@@ -401,18 +416,26 @@ static int emit_line(lua_State *L, const rr_luactx *ctx) {
  * stack index colmap): val[c] NULL where the row has none.  Raises on an
  * unknown column or a value that is no cell (so returns only 0); the
  * strings stay on the stack. */
-static int row_cells(lua_State *L, const char *tname, const rr_table_schema *sc, int colmap,
+static int row_cells(lua_State *L, const char *tname, const rr_table_schema *sc, int ti,
                      const char **val, size_t *len, char (*num)[64]) {
   for (int c = 0; c < sc->ncols; c++) val[c] = NULL, len[c] = 0;
-  luaL_checkstack(L, sc->ncols + 8, "too many columns");
   lua_pushnil(L);
   while (lua_next(L, 2)) {
     int pos = -1;
     if (lua_type(L, -2) == LUA_TSTRING) {
-      lua_pushvalue(L, -2);
-      if (lua_rawget(L, colmap) == LUA_TNUMBER) pos = (int)lua_tointeger(L, -1);
-      lua_pop(L, 1);
-      if (pos < 0) return no_column(L, sc, lua_tostring(L, -2));
+      /* a column's name is this state's string of it (short strings are
+       * interned): found by address; else by the column map */
+      const char *key = lua_tostring(L, -2);
+      for (int c = 0; c < sc->ncols && pos < 0; c++)
+        if (sc->lua_cols[c] == key) pos = c;
+      if (pos < 0) {
+        push_registry_table(L, RR_COLMAPS);
+        lua_rawgeti(L, -1, ti + 1);
+        lua_pushvalue(L, -4);
+        if (lua_rawget(L, -2) == LUA_TNUMBER) pos = (int)lua_tointeger(L, -1);
+        lua_pop(L, 3);
+        if (pos < 0) return no_column(L, sc, key);
+      }
     } else if (lua_isinteger(L, -2)) {
       lua_Integer k = lua_tointeger(L, -2);
       if (k < 1 || k > sc->ncols)
@@ -422,7 +445,7 @@ static int row_cells(lua_State *L, const char *tname, const rr_table_schema *sc,
       return luaL_error(L, "table '%s': row keys must be column names", tname);
     }
     val[pos] = cell_string(L, tname, sc->cols[pos], &len[pos], num[pos]);
-    lua_insert(L, -2);       /* keep the string below the key: ... str key */
+    lua_pop(L, 1);
   }
   return 0;
 }
@@ -449,20 +472,24 @@ static int core_emit(lua_State *L) {
   luaL_checktype(L, 2, LUA_TTABLE);
   lua_settop(L, 3);
   rr_luactx *ctx = rr_luactx_get(L);
-  push_registry_table(L, RR_TABLES);                       /* 4 */
-  if (lua_getfield(L, 4, tname) != LUA_TNUMBER) return no_table(L, ctx, tname);
-  int ti = (int)lua_tointeger(L, -1);
+  int ti = -1;
+  for (int i = 0; i < ctx->ntables && ti < 0; i++)        /* by address, as row_cells' columns */
+    if (ctx->tables[i].lua_name == tname) ti = i;
+  if (ti < 0) {
+    push_registry_table(L, RR_TABLES);
+    if (lua_getfield(L, -1, tname) != LUA_TNUMBER) return no_table(L, ctx, tname);
+    ti = (int)lua_tointeger(L, -1);
+    lua_settop(L, 3);
+  }
   if (!ctx->batch || (size_t)ti >= ctx->batch->ntables)
     return luaL_error(L, "rr.emit can only be called from a rule while a document is processed");
   size_t at_a = 0, at_b = 0;
   int have_span = emit_at(L, 3, ctx->doc, &at_a, &at_b);
   rr_table_schema *sc = &ctx->tables[ti];
-  push_registry_table(L, RR_COLMAPS);                      /* 6 */
-  lua_rawgeti(L, 6, ti + 1);                               /* 7: column -> position */
   const char *val[MAX_OUTPUT_COLUMNS];
   size_t len[MAX_OUTPUT_COLUMNS];
   char num[MAX_OUTPUT_COLUMNS][64];   /* the cells written from numbers */
-  row_cells(L, tname, sc, 7, val, len, num);
+  row_cells(L, tname, sc, ti, val, len, num);
   if (sc->file_col >= 0 && !val[sc->file_col]) {
     val[sc->file_col] = ctx->doc_path ? ctx->doc_path : "";
     len[sc->file_col] = strlen(val[sc->file_col]);

@@ -186,6 +186,11 @@ typedef struct rr_table_schema {
   char **cols;
   int ncols;
   int file_col;          /* index of the "file" column or -1 */
+  /* The declaring state's own strings of the name and the columns (keys of
+   * registry tables, so they live as long as the state): rr.emit knows a
+   * name by its address, as Lua interns short strings; NULL elsewhere. */
+  const char *lua_name;
+  const char **lua_cols;
 } rr_table_schema;
 
 typedef struct rr_batch {   /* the rows one document produced */
