@@ -212,9 +212,22 @@ static size_t *phrase_starts(const rr_text *t, size_t *n, int *oom) {
   return v;
 }
 
-static uint64_t fnv(const char *s, size_t n) {
-  uint64_t h = 1469598103934665603ull;
-  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+/* A line's hash, 8 bytes at a time (the groups are told apart by memcmp:
+ * the hash only spreads them over the table). */
+static uint64_t line_hash(const char *s, size_t n) {
+  uint64_t h = 0x9E3779B97F4A7C15ull ^ n, w;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    memcpy(&w, s + i, 8);
+    h = (h ^ w) * 0xFF51AFD7ED558CCDull;
+    h ^= h >> 29;
+  }
+  if (i < n) {
+    w = 0;
+    memcpy(&w, s + i, n - i);
+    h = (h ^ w) * 0xFF51AFD7ED558CCDull;
+    h ^= h >> 29;
+  }
   return h;
 }
 
@@ -245,7 +258,7 @@ static void running_headers(const rr_text *t, line_key *keys, size_t nkeys, span
   for (size_t k = 0; k < nkeys; k++) {
     const char *s = t->s + keys[k].a;
     size_t n = keys[k].b - keys[k].a;
-    uint64_t h = fnv(s, n);
+    uint64_t h = line_hash(s, n);
     size_t i = (size_t)h & (cap - 1);
     for (;; i = (i + 1) & (cap - 1)) {
       if (!slot[i]) {
