@@ -24,8 +24,10 @@
 #include "rr_internal.h"
 
 #if defined(__SANITIZE_ADDRESS__)
+#define POOL_OFF 1
 #elif defined(__has_feature)
 #if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer)
+#define POOL_OFF 1
 #endif
 #endif
 
