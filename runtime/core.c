@@ -201,8 +201,9 @@ static int core_table(lua_State *L) {
     if (lua_getfield(L, 4, col) != LUA_TNIL)
       return luaL_error(L, "table '%s': column '%s' is declared twice", name, col);
     lua_pop(L, 1);
+    lua_pushvalue(L, -1);             /* the key is the column's own string (rr.emit compares addresses) */
     lua_pushinteger(L, i - 1);
-    lua_setfield(L, 4, col);
+    lua_rawset(L, 4);
     if (strcmp(col, "file") == 0) file_col = (int)(i - 1);
     lua_pop(L, 1);
   }
@@ -211,8 +212,9 @@ static int core_table(lua_State *L) {
   sc.name = strdup(name);
   rr_table_schema *grown = realloc(ctx->tables, (size_t)(ctx->ntables + 1) * sizeof *grown);
   if (grown) ctx->tables = grown;
-  for (lua_Integer i = 1; sc.cols && i <= ncols; i++) {
+  for (lua_Integer i = 1; sc.cols && sc.lua_cols && i <= ncols; i++) {
     lua_rawgeti(L, 2, i);
+    sc.lua_cols[sc.ncols] = lua_tostring(L, -1);              /* a key of the column map: it lives on */
     if ((sc.cols[sc.ncols] = strdup(lua_tostring(L, -1))) != NULL) sc.ncols++;
     lua_pop(L, 1);
   }
@@ -223,19 +225,11 @@ static int core_table(lua_State *L) {
     free(sc.lua_cols);
     return luaL_error(L, "out of memory");
   }
-  lua_pushnil(L);                                          /* the column map's own key strings */
-  while (lua_next(L, 4)) {
-    sc.lua_cols[lua_tointeger(L, -1)] = lua_tostring(L, -2);
-    lua_pop(L, 1);
-  }
+  sc.lua_name = lua_tostring(L, 1);                        /* the key of RR_TABLES, set just below */
   ctx->tables[ctx->ntables] = sc;
+  lua_pushvalue(L, 1);
   lua_pushinteger(L, ctx->ntables);
-  lua_setfield(L, 3, name);
-  lua_pushnil(L);                                          /* and the name's, as a key of RR_TABLES */
-  while (lua_next(L, 3)) {
-    if (lua_tointeger(L, -1) == ctx->ntables) ctx->tables[ctx->ntables].lua_name = lua_tostring(L, -2);
-    lua_pop(L, 1);
-  }
+  lua_rawset(L, 3);
   push_registry_table(L, RR_COLMAPS);
   lua_pushvalue(L, 4);
   lua_rawseti(L, -2, ctx->ntables + 1);
@@ -412,10 +406,10 @@ static int emit_line(lua_State *L, const rr_luactx *ctx) {
   return ctx->rule_line;
 }
 
-/* The cells of the row at argument 2 by column position (column map at
- * stack index colmap): val[c] NULL where the row has none.  Raises on an
- * unknown column or a value that is no cell (so returns only 0); the
- * strings stay on the stack. */
+/* The cells of the row at argument 2 by column position, for table ti:
+ * val[c] NULL where the row has none.  Raises on an unknown column or a
+ * value that is no cell (so returns only 0); the strings are the row's
+ * own, which it holds while the row is written. */
 static int row_cells(lua_State *L, const char *tname, const rr_table_schema *sc, int ti,
                      const char **val, size_t *len, char (*num)[64]) {
   for (int c = 0; c < sc->ncols; c++) val[c] = NULL, len[c] = 0;

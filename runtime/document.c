@@ -629,14 +629,8 @@ static int text_find_plain(lua_State *L) {
   int is_doc;
   const char *s = rr_text_arg(L, 1, &n, &is_doc);
   const char *lit = luaL_checklstring(L, 2, &k);
-  lua_Integer init = luaL_optinteger(L, 3, 1);
-  if (init < 0) init = (lua_Integer)n + init + 1;
-  if (init < 1) init = 1;
-  const char *p = NULL;
-  if ((size_t)init <= n + 1) {
-    size_t from = (size_t)init - 1;
-    p = k == 0 ? s + from : memmem(s + from, n - from, lit, k);
-  }
+  size_t from = rr_check_init(L, 3, n);
+  const char *p = from > n ? NULL : k == 0 ? s + from : memmem(s + from, n - from, lit, k);
   if (!p) {
     lua_pushnil(L);
     return 1;
@@ -651,6 +645,11 @@ static const luaL_Reg doc_methods[] = {
   {"line_span", doc_line_span}, {"original", doc_original}, {"orig_offset", doc_orig_offset},
   {"furniture", doc_furniture}, {"is_furniture", doc_is_furniture}, {"page_at", doc_page_at},
   {"page_span", doc_page_span}, {NULL, NULL}};
+
+static const luaL_Reg doc_funcs[] = {
+  {"new", doc_new}, {"normalize", text_normalize}, {"trim", text_trim}, {"window", text_window},
+  {"number", text_number}, {"join_lines", text_join_lines}, {"find_plain", text_find_plain},
+  {NULL, NULL}};
 
 static const luaL_Reg doc_meta[] = {
   {"__index", doc_index}, {"__len", doc_len}, {"__gc", doc_gc}, {"__close", doc_gc},
@@ -677,20 +676,6 @@ int luaopen_rulerun_document(lua_State *L) {
     lua_setfield(L, -2, "methods");
   }
   lua_pop(L, 1);
-  lua_newtable(L);
-  lua_pushcfunction(L, doc_new);
-  lua_setfield(L, -2, "new");
-  lua_pushcfunction(L, text_normalize);
-  lua_setfield(L, -2, "normalize");
-  lua_pushcfunction(L, text_trim);
-  lua_setfield(L, -2, "trim");
-  lua_pushcfunction(L, text_window);
-  lua_setfield(L, -2, "window");
-  lua_pushcfunction(L, text_number);
-  lua_setfield(L, -2, "number");
-  lua_pushcfunction(L, text_join_lines);
-  lua_setfield(L, -2, "join_lines");
-  lua_pushcfunction(L, text_find_plain);
-  lua_setfield(L, -2, "find_plain");
+  luaL_newlib(L, doc_funcs);
   return 1;
 }

@@ -397,8 +397,7 @@ static subject check_subject(lua_State *L, int idx) {
   return sub;
 }
 
-/* Lua-style init (1-based, negative from the end) to a byte offset. */
-static size_t check_init(lua_State *L, int idx, size_t len) {
+size_t rr_check_init(lua_State *L, int idx, size_t len) {
   lua_Integer init = luaL_optinteger(L, idx, 1);
   if (init < 0) init = (lua_Integer)len + init + 1;
   if (init < 1) init = 1;
@@ -461,7 +460,7 @@ static size_t step_char(const char *s, size_t len, size_t pos) {
 /* One search from the init argument (3) of a call: 1 with [*ms, *me) on a match. */
 static int search_call(lua_State *L, rr_regex *re, subject *sub, size_t *ms, size_t *me) {
   *sub = check_subject(L, 1);
-  size_t start = check_init(L, 3, sub->len);
+  size_t start = rr_check_init(L, 3, sub->len);
   return start <= sub->len && exec_sub(L, re, sub, start, ms, me);
 }
 
@@ -516,7 +515,7 @@ static int gmatch_aux(lua_State *L) {
 
 static int re_gmatch_impl(lua_State *L, int regex_idx) {
   subject sub = check_subject(L, 1);
-  size_t start = check_init(L, 3, sub.len);
+  size_t start = rr_check_init(L, 3, sub.len);
   lua_pushvalue(L, 1);
   lua_pushvalue(L, regex_idx);   /* keeps the regex alive */
   lua_pushinteger(L, (lua_Integer)start);

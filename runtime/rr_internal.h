@@ -152,6 +152,10 @@ rr_document *rr_document_check(lua_State *L, int idx);
 const rr_furniture *rr_document_furniture(lua_State *L, int idx);
 /* The text at idx: a string, or a document's normalised text (*is_doc = 1). */
 const char *rr_text_arg(lua_State *L, int idx, size_t *len, int *is_doc);
+/* Argument idx as a Lua-style init (1-based, negative from the end, default
+ * 1) into a text of len bytes: a byte offset, len + 1 when past the end
+ * (regex.c; string.find's reading, which document.find_plain shares). */
+size_t rr_check_init(lua_State *L, int idx, size_t len);
 
 /* ---- regex (regex.c) ---------------------------------------------------- */
 typedef struct rr_regex rr_regex;

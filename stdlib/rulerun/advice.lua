@@ -11,8 +11,7 @@ local re = require "rulerun.re"
 
 return function(M, priv)
 
-local window, CODE = priv.window, priv.CODE
-local find_plain = require("rulerun.document").find_plain
+local window, CODE, find_plain = priv.window, priv.CODE, priv.find_plain
 -- a Chinese character (PCRE2's \p{Han} takes Script_Extensions, so it also
 -- matches 。 、 and other CJK punctuation)
 local HANC = "[" .. priv.HAN .. "]"

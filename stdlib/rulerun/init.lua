@@ -87,7 +87,7 @@ end
 -- ---- the topic modules --------------------------------------------------------
 
 local private = { window = window, anchored_match = anchored_match, HAN = HAN, memo = memo,
-                  check_options = check_options }
+                  check_options = check_options, find_plain = document.find_plain }
 require("rulerun.text")(M, private)      -- trim, strip_markup, split_names, join_lines
 require("rulerun.numbers")(M, private)   -- number, cn_number
 require("rulerun.dates")(M, private)     -- date, asof_date

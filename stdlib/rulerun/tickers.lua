@@ -55,8 +55,8 @@ local function strip_lead(name, after_previous)
   while true do
     local a, b = LEAD:find(name, from)
     if not a then break end
-    if utf8.len(name:sub(b + 1)) >= 2 then cut = b end
-    from = b + 1
+    if utf8.len(name:sub(b + 1)) < 2 then break end   -- a later one leaves fewer still
+    cut, from = b, b + 1
   end
   name = name:sub(cut + 1)
   if after_previous then
